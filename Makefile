@@ -1,0 +1,103 @@
+# Lectern's verbs. A newcomer needs two: `make run` and `make test`.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+
+# Development settings for everything started from here; production sets its own environment.
+export DJANGO_DEBUG ?= true
+export PYTHONDONTWRITEBYTECODE := 1
+
+# Find a Python >= 3.12: the usual names on PATH first (pyenv's shims honour .python-version),
+# then any pyenv-installed version.
+define FIND_PYTHON
+for candidate in python3.13 python3.12 python3.14 python3 \
+    $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+  if command -v "$$candidate" >/dev/null 2>&1 && \
+     "$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+    command -v "$$candidate"; exit 0; \
+  fi; \
+done; exit 1
+endef
+
+.PHONY: help run test lint fmt demo bench stop-db reset check-port venv venv-dev
+
+help:
+	@echo "make run      start the site with demo content at http://127.0.0.1:$(PORT)"
+	@echo "make test     run linters, checks and the whole test suite"
+	@echo "make lint     ruff check and format check"
+	@echo "make fmt      format and fix the code with ruff"
+	@echo "make demo     (re)load the demo content"
+	@echo "make bench    run the benchmarks in bench/"
+	@echo "make stop-db  stop the embedded Postgres"
+	@echo "make reset    wipe the embedded Postgres and reload the demo content"
+
+# A venv is usable when its python runs; a half-created one (killed run) is rebuilt.
+$(VENV)/.created:
+	@if ! $(PY) -c 'import sys' >/dev/null 2>&1; then \
+	  rm -rf $(VENV); \
+	  python=$$( $(FIND_PYTHON) ) || { \
+	    echo "Lectern needs Python 3.12 or newer, and none was found."; \
+	    echo "Install one (e.g. 'pyenv install 3.13' or your system's python3.13 package) and run make again."; \
+	    exit 1; }; \
+	  echo "Creating $(VENV) with $$python"; \
+	  "$$python" -m venv $(VENV); \
+	fi
+	@touch $@
+
+$(VENV)/.runtime-installed: requirements.txt $(VENV)/.created
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt $(VENV)/.created
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@ $(VENV)/.runtime-installed
+
+venv: $(VENV)/.runtime-installed
+venv-dev: $(VENV)/.dev-installed
+
+check-port:
+	@$(PY) -c 'import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); sys.exit(s.connect_ex(("127.0.0.1", $(PORT))) == 0)' || { \
+	  echo "Port $(PORT) is already in use (another 'make run'?). Stop that program, or choose another port: PORT=8001 make run"; \
+	  exit 1; }
+
+run: venv check-port
+	$(PY) -m config.embedded_db start
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo
+	@echo "Lectern is at http://127.0.0.1:$(PORT)/ (Ctrl-C stops the web server; 'make stop-db' stops the database)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+demo: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo
+
+# Everything runs inside one database session: a Postgres started for the run is stopped after it.
+test: venv-dev
+	$(PY) -m config.embedded_db session -- $(MAKE) --no-print-directory _test
+
+_test: lint
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: venv-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: venv-dev
+	$(PY) -m config.embedded_db session -- $(PY) -m bench
+
+stop-db: venv
+	$(PY) -m config.embedded_db stop
+
+reset: venv
+	$(PY) -m config.embedded_db stop
+	rm -rf .pgdata
+	$(MAKE) --no-print-directory demo

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from blog import views
+
+app_name = "blog"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+]

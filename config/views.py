@@ -1,0 +1,40 @@
+import sys
+from http import HTTPStatus
+
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """200 when the database answers, 503 when it does not (for load balancers)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # any failure to reach the database means "not healthy"
+        return JsonResponse({"status": "unavailable"}, status=HTTPStatus.SERVICE_UNAVAILABLE)
+    return JsonResponse({"status": "ok"})
+
+
+def database_unavailable(request):
+    # Rendered without a RequestContext: context processors would touch the database again.
+    body = loader.render_to_string("503.html")
+    response = HttpResponse(body, status=HTTPStatus.SERVICE_UNAVAILABLE)
+    response["Retry-After"] = "30"
+    return response
+
+
+def server_error(request):
+    """handler500: a database outage is a 503, anything else the styled 500 page."""
+    from config.middleware import is_connection_failure
+
+    error = sys.exc_info()[1]
+    if error is not None and is_connection_failure(error):
+        return database_unavailable(request)
+    return HttpResponse(
+        loader.render_to_string("500.html"), status=HTTPStatus.INTERNAL_SERVER_ERROR
+    )

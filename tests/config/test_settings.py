@@ -1,0 +1,53 @@
+"""Production settings refuse unsafe configurations (each run in a clean subprocess)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+REAL_LOOKING_KEY = "k3v9-Qz7rT0pLw2mX8bN4cY6hJ1sD5fG-aE9uR3tK7oP2iU6yW0qZ"
+
+
+def run_manage(*args, env_overrides):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    # A syntactically valid URL keeps the subprocess off the embedded server; nothing connects.
+    env |= {"DATABASE_URL": "postgres://nobody@127.0.0.1:1/none", **env_overrides}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_manage("check", env_overrides={"DJANGO_ALLOWED_HOSTS": "blog.example.org"})
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = run_manage("check", env_overrides={"DJANGO_SECRET_KEY": REAL_LOOKING_KEY})
+
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS must list" in result.stderr
+
+
+def test_deploy_check_reports_nothing_for_a_production_configuration():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env_overrides={
+            "DJANGO_SECRET_KEY": REAL_LOOKING_KEY,
+            "DJANGO_ALLOWED_HOSTS": "blog.example.org",
+        },
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
