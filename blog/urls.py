@@ -6,4 +6,5 @@ app_name = "blog"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("essays/<slug:slug>/", views.post_detail, name="post_detail"),
 ]

@@ -9,6 +9,7 @@ admin.site.site_title = "Lectern"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
     path("", include("blog.urls")),
 ]
 
