@@ -85,6 +85,10 @@ class Post(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
     word_count = models.PositiveIntegerField(default=0, editable=False)
+    # Maintained by the comments app through public_comments_changed(): the number of comments
+    # the public sees, and a counter that invalidates cached copies of the essay's pages.
+    comment_count = models.PositiveIntegerField(_("public comments"), default=0, editable=False)
+    cache_version = models.PositiveIntegerField(default=0, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PostQuerySet.as_manager()
@@ -111,6 +115,14 @@ class Post(models.Model):
             and self.published_at is not None
             and self.published_at <= now
         )
+
+    def public_comments_changed(self, *, comment_count: int) -> None:
+        """Record a change in what the public sees under this essay (count and cache)."""
+        Post.objects.filter(pk=self.pk).update(
+            comment_count=comment_count, cache_version=models.F("cache_version") + 1
+        )
+        self.comment_count = comment_count
+        self.refresh_from_db(fields=["cache_version"])
 
     def comments_close_at(self):
         if self.comment_mode != self.CommentMode.AUTO_CLOSE or self.published_at is None:
