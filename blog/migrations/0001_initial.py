@@ -7,89 +7,200 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_author'),
+        ("accounts", "0002_author"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Post',
+            name="Post",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('slug', models.SlugField(help_text="The essay's address; keep it once published.", max_length=220, unique=True, verbose_name='slug')),
-                ('dek', models.TextField(blank=True, help_text='One or two sentences under the title and in lists and feeds.', verbose_name='summary')),
-                ('body', models.TextField(help_text='Markdown.', verbose_name='body')),
-                ('body_html', models.TextField(blank=True, editable=False)),
-                ('featured_image', models.ImageField(blank=True, upload_to='posts/', verbose_name='featured image')),
-                ('featured_image_alt', models.CharField(blank=True, help_text='Describe the image for readers who cannot see it.', max_length=250, verbose_name='featured image description')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=10, verbose_name='status')),
-                ('published_at', models.DateTimeField(blank=True, db_index=True, help_text='A future date schedules the essay: it stays invisible until then.', null=True, verbose_name='publication date')),
-                ('comment_mode', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed'), ('auto_close', 'Close automatically')], default='open', max_length=12, verbose_name='comments')),
-                ('comments_close_after_days', models.PositiveIntegerField(default=30, help_text='Used when comments close automatically: days after publication.', verbose_name='close comments after (days)')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last updated')),
-                ('word_count', models.PositiveIntegerField(default=0, editable=False)),
-                ('comment_count', models.PositiveIntegerField(default=0, editable=False, verbose_name='public comments')),
-                ('cache_version', models.PositiveIntegerField(default=0, editable=False)),
-                ('search_vector', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="The essay's address; keep it once published.",
+                        max_length=220,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "dek",
+                    models.TextField(
+                        blank=True,
+                        help_text="One or two sentences under the title and in lists and feeds.",
+                        verbose_name="summary",
+                    ),
+                ),
+                ("body", models.TextField(help_text="Markdown.", verbose_name="body")),
+                ("body_html", models.TextField(blank=True, editable=False)),
+                (
+                    "featured_image",
+                    models.ImageField(
+                        blank=True, upload_to="posts/", verbose_name="featured image"
+                    ),
+                ),
+                (
+                    "featured_image_alt",
+                    models.CharField(
+                        blank=True,
+                        help_text="Describe the image for readers who cannot see it.",
+                        max_length=250,
+                        verbose_name="featured image description",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        help_text="A future date schedules the essay: it stays invisible until then.",
+                        null=True,
+                        verbose_name="publication date",
+                    ),
+                ),
+                (
+                    "comment_mode",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("closed", "Closed"),
+                            ("auto_close", "Close automatically"),
+                        ],
+                        default="open",
+                        max_length=12,
+                        verbose_name="comments",
+                    ),
+                ),
+                (
+                    "comments_close_after_days",
+                    models.PositiveIntegerField(
+                        default=30,
+                        help_text="Used when comments close automatically: days after publication.",
+                        verbose_name="close comments after (days)",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last updated")),
+                ("word_count", models.PositiveIntegerField(default=0, editable=False)),
+                (
+                    "comment_count",
+                    models.PositiveIntegerField(
+                        default=0, editable=False, verbose_name="public comments"
+                    ),
+                ),
+                ("cache_version", models.PositiveIntegerField(default=0, editable=False)),
+                (
+                    "search_vector",
+                    django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
+                ),
             ],
             options={
-                'verbose_name': 'essay',
-                'verbose_name_plural': 'essays',
-                'ordering': ['-published_at', '-id'],
+                "verbose_name": "essay",
+                "verbose_name_plural": "essays",
+                "ordering": ["-published_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, unique=True, verbose_name='name')),
-                ('slug', models.SlugField(max_length=70, unique=True, verbose_name='slug')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, unique=True, verbose_name="name")),
+                ("slug", models.SlugField(max_length=70, unique=True, verbose_name="slug")),
             ],
             options={
-                'verbose_name': 'tag',
-                'verbose_name_plural': 'tags',
-                'ordering': ['name'],
+                "verbose_name": "tag",
+                "verbose_name_plural": "tags",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='PostAuthor',
+            name="PostAuthor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bylines', to='accounts.author')),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bylines', to='blog.post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bylines",
+                        to="accounts.author",
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bylines",
+                        to="blog.post",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'byline',
-                'verbose_name_plural': 'bylines',
-                'ordering': ['position', 'id'],
+                "verbose_name": "byline",
+                "verbose_name_plural": "bylines",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.AddField(
-            model_name='post',
-            name='authors',
-            field=models.ManyToManyField(related_name='posts', through='blog.PostAuthor', to='accounts.author', verbose_name='authors'),
+            model_name="post",
+            name="authors",
+            field=models.ManyToManyField(
+                related_name="posts",
+                through="blog.PostAuthor",
+                to="accounts.author",
+                verbose_name="authors",
+            ),
         ),
         migrations.AddField(
-            model_name='post',
-            name='tags',
-            field=models.ManyToManyField(blank=True, related_name='posts', to='blog.tag', verbose_name='tags'),
+            model_name="post",
+            name="tags",
+            field=models.ManyToManyField(
+                blank=True, related_name="posts", to="blog.tag", verbose_name="tags"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='postauthor',
-            constraint=models.UniqueConstraint(fields=('post', 'author'), name='unique_author_per_post'),
+            model_name="postauthor",
+            constraint=models.UniqueConstraint(
+                fields=("post", "author"), name="unique_author_per_post"
+            ),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='post_search_vector_gin'),
+            model_name="post",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["search_vector"], name="post_search_vector_gin"
+            ),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['status', 'published_at'], name='post_status_published_at'),
+            model_name="post",
+            index=models.Index(fields=["status", "published_at"], name="post_status_published_at"),
         ),
     ]
