@@ -1,6 +1,39 @@
+from urllib.parse import urlsplit
+
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+from accounts.markup import render_markdown
+
+
+def unique_slug(queryset, text: str, *, max_length: int) -> str:
+    """A slug for `text` that no row of `queryset` uses yet: "name", then "name-2", "name-3"…"""
+    base = (slugify(text) or "item")[: max_length - 4].strip("-")
+    taken = set(queryset.filter(slug__regex=rf"^{base}(-[0-9]+)?$").values_list("slug", flat=True))
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def validate_social_links(value: str) -> None:
+    check = URLValidator(schemes=["http", "https"])
+    for line in value.splitlines():
+        if line.strip():
+            try:
+                check(line.strip())
+            except ValidationError as error:
+                raise ValidationError(
+                    _("“%(line)s” is not a web address (one address per line, with https://)."),
+                    params={"line": line.strip()},
+                    code="invalid_social_link",
+                ) from error
 
 
 class User(AbstractUser):
@@ -34,7 +67,12 @@ class Author(models.Model):
 
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(
-        _("slug"), max_length=160, unique=True, help_text=_("Used in the author page's address.")
+        _("slug"),
+        max_length=160,
+        unique=True,
+        blank=True,
+        help_text=_("Used in the author page's address. Left empty, it is made from the name."),
+        error_messages={"unique": _("Another author already uses this slug; choose another.")},
     )
     credentials = models.CharField(
         _("credentials"),
@@ -49,8 +87,25 @@ class Author(models.Model):
         blank=True,
         help_text=_("A short biography in Markdown, shown at the end of essays."),
     )
-    photo = models.ImageField(_("photo"), upload_to="authors/", blank=True)
+    bio_html = models.TextField(editable=False, blank=True)
+    photo = models.ImageField(
+        _("photo"),
+        upload_to="authors/",
+        blank=True,
+        help_text=_(
+            "A JPEG, PNG or WebP portrait, at least 240 × 240 pixels and at most 5 MB. "
+            "It is cropped to a square; location and camera data are removed."
+        ),
+    )
+    # Square renditions of the photo by edge length in pixels: {"96": "authors/….jpg", …}.
+    photo_renditions = models.JSONField(default=dict, blank=True, editable=False)
     website = models.URLField(_("website"), blank=True)
+    social_links = models.TextField(
+        _("social links"),
+        blank=True,
+        validators=[validate_social_links],
+        help_text=_("Profiles elsewhere (LinkedIn, Mastodon…), one web address per line."),
+    )
     user = models.OneToOneField(
         User,
         verbose_name=_("user account"),
@@ -71,6 +126,33 @@ class Author(models.Model):
     def __str__(self):
         return self.name_with_credentials
 
+    def save(self, *args, **kwargs):
+        # Derived fields only: the slug when left empty, and the bio's sanitised HTML.
+        if not self.slug:
+            others = Author.objects.exclude(pk=self.pk)
+            self.slug = unique_slug(others, self.name, max_length=160)
+        self.bio_html = render_markdown(self.bio)
+        if update_fields := kwargs.get("update_fields"):
+            kwargs["update_fields"] = {*update_fields, "slug", "bio_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("blog:author_detail", kwargs={"slug": self.slug})
+
     @property
     def name_with_credentials(self) -> str:
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+    @property
+    def role(self) -> str:
+        """ "Vice president of clinical technology, Riverside Health" — or whichever part is set."""
+        return ", ".join(part for part in (self.job_title, self.organisation) if part)
+
+    def social_link_list(self) -> list[tuple[str, str]]:
+        """(label, address) for each social link: the label is the site's host name."""
+        links = []
+        for line in self.social_links.splitlines():
+            if url := line.strip():
+                host = urlsplit(url).hostname or url
+                links.append((host.removeprefix("www."), url))
+        return links

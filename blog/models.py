@@ -1,16 +1,31 @@
+import math
 from datetime import timedelta
 
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.markup import plain_text, render_markdown
+from accounts.models import unique_slug
+
+# Adults read non-fiction on screen at roughly this many words a minute.
+WORDS_PER_MINUTE = 230
+SEARCH_CONFIG = "english"
+
 
 class Tag(models.Model):
     name = models.CharField(_("name"), max_length=60, unique=True)
-    slug = models.SlugField(_("slug"), max_length=70, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=70,
+        unique=True,
+        blank=True,
+        help_text=_("Used in the tag page's address. Left empty, it is made from the name."),
+        error_messages={"unique": _("Another tag already uses this slug; choose another.")},
+    )
 
     class Meta:
         verbose_name = _("tag")
@@ -20,11 +35,34 @@ class Tag(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Tag.objects.exclude(pk=self.pk), self.name, max_length=70)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("blog:tag_detail", kwargs={"slug": self.slug})
+
 
 class PostQuerySet(models.QuerySet):
     def published(self, *, now=None):
         """Essays the public may see: status published and a publication time already past."""
         return self.filter(status=Post.Status.PUBLISHED, published_at__lte=now or timezone.now())
+
+    def scheduled(self, *, now=None):
+        """Essays marked published whose publication time is still to come."""
+        return self.filter(status=Post.Status.PUBLISHED, published_at__gt=now or timezone.now())
+
+    def with_bylines(self):
+        """Prefetch each essay's bylines with their authors, in order (see Post.byline_authors)."""
+        bylines = PostAuthor.objects.select_related("author").order_by("position", "id")
+        return self.prefetch_related(
+            models.Prefetch("bylines", queryset=bylines, to_attr="byline_list")
+        )
+
+    def with_tags(self):
+        """Prefetch each essay's tags into `post.tag_list` (a list)."""
+        return self.prefetch_related(models.Prefetch("tags", to_attr="tag_list"))
 
 
 class Post(models.Model):
@@ -44,15 +82,30 @@ class Post(models.Model):
         _("slug"),
         max_length=220,
         unique=True,
-        help_text=_("The essay's address; keep it once published."),
+        blank=True,
+        help_text=_(
+            "The essay's address, filled in from the title. Keep it once published: "
+            "links elsewhere point to it."
+        ),
+        error_messages={
+            "unique": _("Another essay already uses this slug; choose a different address.")
+        },
     )
     dek = models.TextField(
         _("summary"),
         blank=True,
         help_text=_("One or two sentences under the title and in lists and feeds."),
     )
-    body = models.TextField(_("body"), help_text=_("Markdown."))
+    body = models.TextField(
+        _("body"),
+        help_text=_(
+            "Markdown: ## for a section heading, *emphasis*, **strong**, [link text](https://…), "
+            "![image description](address), > for a quotation (end it with a line "
+            "“> — Name” to credit it), ``` fences for code. HTML is removed."
+        ),
+    )
     body_html = models.TextField(editable=False, blank=True)
+    body_text = models.TextField(editable=False, blank=True)
     authors = models.ManyToManyField(
         "accounts.Author", through="PostAuthor", related_name="posts", verbose_name=_("authors")
     )
@@ -65,17 +118,28 @@ class Post(models.Model):
         help_text=_("Describe the image for readers who cannot see it."),
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text=_("Drafts are seen only by staff, at the essay's preview address."),
     )
     published_at = models.DateTimeField(
         _("publication date"),
         null=True,
         blank=True,
         db_index=True,
-        help_text=_("A future date schedules the essay: it stays invisible until then."),
+        help_text=_(
+            "When the essay goes public. A future date schedules it: it stays invisible "
+            "everywhere until then. Left empty, publishing sets it to now."
+        ),
     )
     comment_mode = models.CharField(
-        _("comments"), max_length=12, choices=CommentMode.choices, default=CommentMode.OPEN
+        _("comments"),
+        max_length=12,
+        choices=CommentMode.choices,
+        default=CommentMode.OPEN,
+        help_text=_("Whether members may add comments. Existing approved comments stay visible."),
     )
     comments_close_after_days = models.PositiveIntegerField(
         _("close comments after (days)"),
@@ -105,8 +169,65 @@ class Post(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # Derived fields only (STYLE.md): slug, rendered HTML, plain text, word count, and the
+        # search vector, which Postgres computes from the saved columns right after.
+        if not self.slug:
+            self.slug = unique_slug(Post.objects.exclude(pk=self.pk), self.title, max_length=220)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        self.body_html = render_markdown(self.body)
+        self.body_text = plain_text(self.body_html)
+        self.word_count = len(self.body_text.split())
+        if update_fields := kwargs.get("update_fields"):
+            derived = {"slug", "published_at", "body_html", "body_text", "word_count"}
+            kwargs["update_fields"] = {*update_fields, *derived}
+        super().save(*args, **kwargs)
+        Post.objects.filter(pk=self.pk).update(search_vector=self.search_document())
+
     def get_absolute_url(self):
         return reverse("blog:post_detail", kwargs={"slug": self.slug})
+
+    def get_preview_url(self):
+        return reverse("blog:post_preview", kwargs={"pk": self.pk})
+
+    @staticmethod
+    def search_document():
+        """What search looks at, weighted: title (A) over summary (B) over body (C)."""
+        return (
+            SearchVector("title", weight="A", config=SEARCH_CONFIG)
+            + SearchVector("dek", weight="B", config=SEARCH_CONFIG)
+            + SearchVector("body_text", weight="C", config=SEARCH_CONFIG)
+        )
+
+    @property
+    def byline_authors(self) -> list:
+        """The essay's authors in byline order; prefetched by PostQuerySet.with_bylines()."""
+        if not hasattr(self, "byline_list"):
+            self.byline_list = list(self.bylines.select_related("author").order_by("position"))
+        return [byline.author for byline in self.byline_list]
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
+
+    def is_scheduled(self, *, now=None) -> bool:
+        now = now or timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > now
+        )
+
+    def state_label(self, *, now=None) -> str:
+        """Draft, Scheduled or Published: what editors need to know at a glance."""
+        if self.is_scheduled(now=now):
+            return _("Scheduled")
+        return self.get_status_display()
+
+    def was_updated(self) -> bool:
+        """Whether the essay changed noticeably (a day or more) after it was published."""
+        return bool(self.published_at and self.updated_at - self.published_at > timedelta(days=1))
 
     def is_published(self, *, now=None) -> bool:
         now = now or timezone.now()
