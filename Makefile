@@ -34,17 +34,18 @@ help:
 	@echo "make stop-db  stop the embedded Postgres"
 	@echo "make reset    wipe the embedded Postgres and reload the demo content"
 
-# A venv is usable when its python runs; a half-created one (killed run) is rebuilt.
+# A venv whose python does not run (left half-made by a killed run) is removed and rebuilt.
+ifneq ($(shell $(PY) -c 'print("ok")' 2>/dev/null),ok)
+$(shell rm -rf $(VENV))
+endif
+
 $(VENV)/.created:
-	@if ! $(PY) -c 'import sys' >/dev/null 2>&1; then \
-	  rm -rf $(VENV); \
-	  python=$$( $(FIND_PYTHON) ) || { \
-	    echo "Lectern needs Python 3.12 or newer, and none was found."; \
-	    echo "Install one (e.g. 'pyenv install 3.13' or your system's python3.13 package) and run make again."; \
-	    exit 1; }; \
-	  echo "Creating $(VENV) with $$python"; \
-	  "$$python" -m venv $(VENV); \
-	fi
+	@python=$$( $(FIND_PYTHON) ) || { \
+	  echo "Lectern needs Python 3.12 or newer, and none was found."; \
+	  echo "Install one (e.g. 'pyenv install 3.13' or your system's python3.13 package) and run make again."; \
+	  exit 1; }; \
+	echo "Creating $(VENV) with $$python"; \
+	"$$python" -m venv $(VENV)
 	@touch $@
 
 $(VENV)/.runtime-installed: requirements.txt $(VENV)/.created
