@@ -51,6 +51,19 @@ class User(AbstractUser):
         blank=True,
         help_text=_("Picture from the member's sign-in provider, if it gives one."),
     )
+    display_name_chosen = models.BooleanField(
+        _("display name chosen by the member"),
+        default=False,
+        help_text=_(
+            "Set when the member edits their display name; sign-in then stops replacing it "
+            "with the name from their provider."
+        ),
+    )
+    notify_on_reply = models.BooleanField(
+        _("e-mail me when someone replies"),
+        default=False,
+        help_text=_("Send an e-mail when a reply to one of my comments is published."),
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

@@ -70,6 +70,13 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    # Every supported provider is installed (for its URLs); one shows on the site only when its
+    # credentials are set (SOCIALACCOUNT_PROVIDERS below).
+    "allauth.socialaccount.providers.twitter_oauth2",
+    "allauth.socialaccount.providers.facebook",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.openid_connect",
     "accounts",
     "blog",
     "comments",
@@ -104,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
+                "accounts.context_processors.sign_in",
             ],
         },
     },
@@ -144,12 +152,88 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "blog:home"
-# Members sign in only through a social provider: no local passwords, no e-mail sign-up.
+ACCOUNT_LOGOUT_REDIRECT_URL = "blog:home"
+
+# Members sign in only through a social provider (django-allauth): no local passwords, no e-mail
+# sign-up, nothing to remember. Staff use the admin's own username/password login.
 SOCIALACCOUNT_ONLY = True
-ACCOUNT_EMAIL_VERIFICATION = "none"
-ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*"]
-SOCIALACCOUNT_STORE_TOKENS = False
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+ACCOUNT_EMAIL_VERIFICATION = "none"  # required by SOCIALACCOUNT_ONLY
+# The login method must be a required sign-up field; the username is generated at sign-up. The
+# e-mail address stays optional because X gives none.
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email"]
+ACCOUNT_LOGOUT_ON_GET = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # login starts with a POST (the buttons are forms)
+SOCIALACCOUNT_AUTO_SIGNUP = True  # no sign-up form: the first sign-in creates the member
+SOCIALACCOUNT_QUERY_EMAIL = True  # ask for an address, for reply notifications
+# Identity is the provider's account id. A provider's claim to an e-mail address never signs
+# anyone into the account that already has it (also enforced in accounts.adapter).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_STORE_TOKENS = False  # we only need who the member is, never their provider tokens
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+
+
+def social_app(prefix: str, **app) -> list[dict]:
+    """A provider app from SOCIAL_<prefix>_CLIENT_ID and _CLIENT_SECRET; none if both are unset."""
+    client_id = env(f"SOCIAL_{prefix}_CLIENT_ID")
+    secret = env(f"SOCIAL_{prefix}_CLIENT_SECRET")
+    if not client_id and not secret:
+        return []
+    if not (client_id and secret):
+        raise ImproperlyConfigured(
+            f"Set both SOCIAL_{prefix}_CLIENT_ID and SOCIAL_{prefix}_CLIENT_SECRET, or neither."
+        )
+    return [{"client_id": client_id, "secret": secret, **app}]
+
+
+def social_providers() -> dict:
+    """allauth's provider apps, from the environment (never from database rows)."""
+    sso = social_app(
+        "SSO",
+        provider_id="sso",
+        name=env("SOCIAL_SSO_NAME", "Association sign-in"),
+        settings={"server_url": env("SOCIAL_SSO_SERVER_URL"), "oauth_pkce_enabled": True},
+    )
+    if sso and not sso[0]["settings"]["server_url"]:
+        raise ImproperlyConfigured(
+            "SOCIAL_SSO_SERVER_URL must be set (the issuer URL of the association's OpenID "
+            "Connect provider) when SOCIAL_SSO_CLIENT_ID is."
+        )
+    linkedin = social_app(
+        "LINKEDIN",
+        provider_id="linkedin",
+        name="LinkedIn",
+        settings={
+            "server_url": "https://www.linkedin.com/oauth",
+            "token_auth_method": "client_secret_post",
+        },
+    )
+    providers = {
+        "openid_connect": {"APPS": sso + linkedin},
+        "twitter_oauth2": {"APPS": social_app("X")},  # PKCE is always on for X
+        "facebook": {
+            "APPS": social_app("FACEBOOK"),
+            "METHOD": "oauth2",
+            "SCOPE": ["email", "public_profile"],
+            "FIELDS": ["id", "email", "name", "first_name", "last_name", "picture.type(large)"],
+        },
+        "google": {
+            "APPS": social_app("GOOGLE"),
+            "SCOPE": ["openid", "profile", "email"],
+            "OAUTH_PKCE_ENABLED": True,
+        },
+        "github": {"APPS": social_app("GITHUB"), "OAUTH_PKCE_ENABLED": True},
+    }
+    return {name: config for name, config in providers.items() if config["APPS"]}
+
+
+SOCIALACCOUNT_PROVIDERS = social_providers()
+# The admin login is rate limited per client address and per username (accounts.admin_login).
+ADMIN_LOGIN_ATTEMPTS = env_int("ADMIN_LOGIN_ATTEMPTS", 5)
+ADMIN_LOGIN_WINDOW_SECONDS = env_int("ADMIN_LOGIN_WINDOW_SECONDS", 15 * 60)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.admin_login import admin_login
 from config import views
 
 admin.site.site_header = "Lectern administration"
@@ -8,7 +9,10 @@ admin.site.site_title = "Lectern"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # Before admin.site.urls, so that this rate-limited view answers the admin's own login URL.
+    path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
+    path("accounts/me/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("blog.urls")),
 ]

@@ -1,0 +1,26 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name", "notify_on_reply"]
+        help_texts = {
+            "display_name": _(
+                "Shown beside your comments. Leave it empty to use the name from your sign-in "
+                "provider."
+            ),
+        }
+
+    def clean_display_name(self):
+        return " ".join(self.cleaned_data["display_name"].split())
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that my account is deleted for good."),
+        error_messages={"required": _("Tick the box to confirm that you want to delete it.")},
+    )

@@ -1,0 +1,97 @@
+"""The sign-in providers configured on this site, read from settings without touching the database.
+
+Provider credentials live in settings.SOCIALACCOUNT_PROVIDERS (built from the environment), never
+in allauth's SocialApp rows, so the buttons every comment form shows cost no query.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import reverse
+
+# The association's own sign-in first, then the public networks.
+DISPLAY_ORDER = ["sso", "twitter_oauth2", "facebook", "google", "github", "linkedin"]
+
+
+@dataclass(frozen=True)
+class SignInProvider:
+    id: str  # allauth's provider id ("google"), or the app's provider_id for OpenID Connect
+    name: str
+    login_url: str
+
+
+def configured_providers() -> list[SignInProvider]:
+    """Every provider whose credentials are set, in display order."""
+    from allauth.socialaccount.providers import registry
+
+    providers = []
+    for key, config in settings.SOCIALACCOUNT_PROVIDERS.items():
+        provider_class = registry.get_class(key)
+        for app in config.get("APPS", []):
+            if key == "openid_connect":
+                provider_id = app["provider_id"]
+                login_url = reverse("openid_connect_login", kwargs={"provider_id": provider_id})
+            else:
+                provider_id = key
+                login_url = reverse(f"{key}_login")
+            name = app.get("name") or provider_class.name
+            providers.append(SignInProvider(id=provider_id, name=name, login_url=login_url))
+    return sorted(providers, key=_display_position)
+
+
+def _display_position(provider: SignInProvider) -> int:
+    try:
+        return DISPLAY_ORDER.index(provider.id)
+    except ValueError:
+        return len(DISPLAY_ORDER)
+
+
+def provider_name(provider_id: str) -> str:
+    """The name members know a provider by ("X", "LinkedIn"), also for ones since unconfigured."""
+    from allauth.socialaccount.providers import registry
+
+    for provider in configured_providers():
+        if provider.id == provider_id:
+            return provider.name
+    provider_class = registry.get_class(provider_id)
+    return provider_class.name if provider_class else provider_id
+
+
+@dataclass(frozen=True)
+class ProviderProfile:
+    name: str
+    avatar_url: str
+
+
+def profile_from_provider_data(extra_data: dict) -> ProviderProfile:
+    """The member's name and picture from what a provider said of them (SocialAccount.extra_data).
+
+    The shapes differ: OpenID Connect keeps {"userinfo": …, "id_token": …}; Google gives `picture`,
+    GitHub `avatar_url` and `login`, X `profile_image_url` and `username`, Facebook a nested
+    `picture.data.url`.
+    """
+    data = extra_data if isinstance(extra_data, dict) else {}
+    if "userinfo" in data or "id_token" in data:
+        data = {**(data.get("id_token") or {}), **(data.get("userinfo") or {})}
+    full_name = " ".join(part for part in (data.get("given_name"), data.get("family_name")) if part)
+    name = (
+        data.get("name")
+        or full_name
+        or data.get("preferred_username")
+        or data.get("username")
+        or data.get("login")
+        or ""
+    )
+    picture = data.get("picture")
+    if isinstance(picture, dict):  # Facebook: {"data": {"url": …, "is_silhouette": …}}
+        picture = (picture.get("data") or {}).get("url")
+    avatar = picture or data.get("avatar_url") or data.get("profile_image_url") or ""
+    return ProviderProfile(name=str(name).strip()[:150], avatar_url=_web_url(avatar))
+
+
+def _web_url(value) -> str:
+    """Only plain web addresses become an <img src>: nothing else a provider might send."""
+    value = str(value or "").strip()
+    if len(value) > 500 or not value.startswith(("https://", "http://")):
+        return ""
+    return value
