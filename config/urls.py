@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/me/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("comments/", include("comments.urls")),
     path("", include("blog.urls")),
 ]
 

@@ -36,3 +36,60 @@ def make_post(*, authors=None, **fields) -> Post:
     for position, author in enumerate(authors or [make_author()]):
         PostAuthor.objects.create(post=post, author=author, position=position)
     return post
+
+
+# Comments (comments app)
+
+
+def make_moderator(**fields) -> User:
+    from django.contrib.auth.models import Group
+
+    user = make_user(**fields)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+def make_comment(*, post=None, author=None, parent=None, **fields):
+    from comments.models import Comment
+
+    fields.setdefault("status", Comment.Status.APPROVED)
+    fields.setdefault("body", f"Comment number {next(_sequence)}.")
+    if author is None and not fields.get("guest_name"):
+        author = make_user()
+    post = post or (parent.post if parent else make_post())
+    return Comment.objects.create(post=post, author=author, parent=parent, **fields)
+
+
+def make_thread(*, post, count: int, depth: int = 5, authors=None, status=None):
+    """`count` comments under `post` in chains `depth` deep, inserted level by level in bulk."""
+    from comments.models import Comment
+    from comments.text import render_comment_text
+
+    authors = authors or [make_user() for _ in range(5)]
+    status = status or Comment.Status.APPROVED
+    start = timezone.now() - timezone.timedelta(days=1)
+    # Shape first: comment i answers comment i-1 until the chain is `depth` long.
+    levels = [i % depth for i in range(count)]
+    rows = []
+    for i, level in enumerate(levels):
+        body = f"Thought {i}: on reflection, https://example.org/{i} has a point.\n\n> quoted"
+        rows.append(
+            Comment(
+                post=post,
+                author=authors[i % len(authors)],
+                body=body,
+                body_html=render_comment_text(body),
+                status=status,
+                depth=level,
+                created_at=start + timezone.timedelta(seconds=i),
+            )
+        )
+    for level in range(depth):
+        batch = [(i, row) for i, row in enumerate(rows) if levels[i] == level]
+        for i, row in batch:
+            if level:
+                row.parent = rows[i - 1]
+                row.root = rows[i - level]
+        Comment.objects.bulk_create([row for _, row in batch])
+    post.public_comments_changed(comment_count=Comment.objects.filter(post=post).public().count())
+    return rows

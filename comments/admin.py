@@ -1,0 +1,79 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from comments import services
+from comments.models import Comment, ModerationEvent
+
+
+class ModerationEventInline(admin.TabularInline):
+    model = ModerationEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "action", "from_status", "to_status", "actor", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+def _moderation_action(service, verb):
+    def action(modeladmin, request, queryset):
+        changed = sum(
+            service(comment=comment, moderator=request.user)
+            for comment in queryset.select_related("post")
+        )
+        modeladmin.message_user(
+            request,
+            ngettext("%(n)d comment %(verb)s.", "%(n)d comments %(verb)s.", changed)
+            % {"n": changed, "verb": verb},
+            messages.SUCCESS,
+        )
+
+    action.__name__ = service.__name__
+    action.allowed_permissions = ("moderate",)
+    return action
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "post", "author", "status", "created_at", "moderation_reason"]
+    list_filter = ["status", "created_at"]
+    list_select_related = ["post", "author"]
+    search_fields = ["body", "author__display_name", "author__username", "guest_name"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["post", "author", "parent"]
+    readonly_fields = [
+        "post",
+        "author",
+        "guest_name",
+        "parent",
+        "body",
+        "status",
+        "moderation_reason",
+        "created_at",
+        "edited_at",
+    ]
+    fields = readonly_fields
+    inlines = [ModerationEventInline]
+    actions = [
+        _moderation_action(services.comment_approve, _("approved")),
+        _moderation_action(services.comment_reject, _("rejected")),
+        _moderation_action(services.comment_mark_spam, _("marked as spam")),
+        _moderation_action(services.comment_remove, _("removed")),
+    ]
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm("comments.moderate_comment")
+
+    # Comments are written on the site and decided through the actions above: no second way.
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions

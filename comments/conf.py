@@ -1,0 +1,30 @@
+"""The comments app's settings, each overridable in config/settings.py under the same name."""
+
+from django.conf import settings
+
+DEFAULTS = {
+    # Threads nest this many levels deep (a top-level comment is level 1).
+    "COMMENTS_MAX_DEPTH": 5,
+    # Characters, enforced by the form and by the database column (changing it needs a migration).
+    "COMMENTS_MAX_LENGTH": 5000,
+    # Members with this many approved comments are approved at once (WordPress's rule).
+    "COMMENTS_AUTO_APPROVE_AFTER": 2,
+    "COMMENTS_TRUSTED_GROUP": "Trusted commenters",
+    "COMMENTS_MODERATORS_GROUP": "Moderators",
+    # More links than this holds a comment for moderation.
+    "COMMENTS_MAX_LINKS": 2,
+    # Words (case-insensitive substrings) that hold a comment, or mark it as spam.
+    "COMMENTS_MODERATION_WORDS": [],
+    "COMMENTS_BLOCKED_WORDS": [],
+    # A member may post at most this many comments per window (seconds).
+    "COMMENTS_RATE_LIMIT": 5,
+    "COMMENTS_RATE_WINDOW": 10 * 60,
+    # Members may edit their own comment for this many minutes after posting.
+    "COMMENTS_EDIT_WINDOW_MINUTES": 15,
+    # At most one "comments are waiting" mail per moderator per this many seconds.
+    "COMMENTS_MODERATOR_MAIL_INTERVAL": 10 * 60,
+}
+
+
+def setting(name: str):
+    return getattr(settings, name, DEFAULTS[name])

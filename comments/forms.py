@@ -1,0 +1,78 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from comments.models import Comment
+
+# What a comment form may send. Anything else (status, author, essay, dates…) is a forgery.
+ACCEPTED_FIELDS = frozenset({"csrfmiddlewaretoken", "body", "parent", "token", "notify"})
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your comment"),
+        # The database column's limit, so the form and the database agree to the character.
+        max_length=Comment._meta.get_field("body").max_length,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Plain text. Leave a blank line between paragraphs; start a line with > to quote. "
+            "Web addresses become links."
+        ),
+    )
+    parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    token = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    notify = forms.BooleanField(
+        label=_("E-mail me when my comment is published"), required=False, initial=True
+    )
+
+    def clean_body(self):
+        # Browsers send line breaks as CRLF; count and store them as one character each.
+        return self.cleaned_data["body"].replace("\r\n", "\n")
+
+    def clean(self):
+        forged = sorted(set(self.data) - ACCEPTED_FIELDS)
+        if forged:
+            raise forms.ValidationError(
+                _(
+                    "The form was sent with fields it does not have (%(fields)s); "
+                    "nothing was saved."
+                ),
+                code="forged",
+                params={"fields": ", ".join(forged)},
+            )
+        return super().clean()
+
+
+class EditForm(forms.Form):
+    body = CommentForm.base_fields["body"]
+
+    def clean_body(self):
+        return self.cleaned_data["body"].replace("\r\n", "\n")
+
+
+class ModerationForm(forms.Form):
+    ACTIONS = {
+        "approve": _("Approve"),
+        "reject": _("Reject"),
+        "spam": _("Spam"),
+        "remove": _("Remove"),
+        "approve_reply": _("Approve and reply"),
+    }
+    action = forms.ChoiceField(choices=list(ACTIONS.items()))
+    comments = forms.ModelMultipleChoiceField(
+        queryset=Comment.objects.all(),
+        error_messages={"required": _("Select at least one comment.")},
+    )
+    reason = forms.CharField(required=False, max_length=500, strip=True)
+    reply = forms.CharField(
+        required=False, max_length=Comment._meta.get_field("body").max_length, strip=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "approve_reply":
+            if len(cleaned.get("comments") or []) != 1:
+                raise forms.ValidationError(_("Approve and reply works on one comment at a time."))
+            if not (cleaned.get("reply") or "").strip():
+                raise forms.ValidationError(_("Write the reply before approving and replying."))
+        return cleaned

@@ -1,0 +1,288 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, TextField, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from comments.conf import setting
+from comments.text import render_comment_text
+
+MODERATE_PERMISSION = "comments.moderate_comment"
+
+
+def is_moderator(user) -> bool:
+    """Whether this user may see every comment and take moderation decisions."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.has_perm(MODERATE_PERMISSION)
+    )
+
+
+def moderators():
+    """Active users who hold the moderation permission, directly, by group or as superusers."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    permission = Permission.objects.filter(
+        codename="moderate_comment", content_type__app_label="comments"
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(groups__permissions__in=permission)
+            | Q(user_permissions__in=permission)
+        )
+        .distinct()
+    )
+
+
+class CommentQuerySet(models.QuerySet):
+    @staticmethod
+    def _visibility(viewer) -> Q | None:
+        # THE rule for who sees what. None means "everything" (moderators).
+        approved = Q(status=Comment.Status.APPROVED)
+        if is_moderator(viewer):
+            return None
+        if viewer is not None and viewer.is_authenticated:
+            return approved | Q(status=Comment.Status.PENDING, author_id=viewer.pk)
+        return approved
+
+    def visible_to(self, viewer):
+        """Comments this viewer may read: the public sees approved ones, a member also their own
+        pending ones, a moderator everything."""
+        rule = self._visibility(viewer)
+        return self if rule is None else self.filter(rule)
+
+    def public(self):
+        """What anyone may read: the rule applied to an anonymous reader."""
+        return self.visible_to(None)
+
+    def in_moderation(self):
+        """Comments waiting for a moderator's decision, oldest first."""
+        return self.filter(status=Comment.Status.PENDING).order_by("created_at", "id")
+
+    def for_thread(self, *, post, viewer):
+        """One query for an essay's thread as this viewer sees it: the comments they may read,
+        plus the hidden ones that have replies (shown as text-less placeholders). The text of a
+        hidden comment never leaves the database: `shown_html` is empty for it."""
+        rule = self._visibility(viewer)
+        if rule is None:
+            is_visible, shown_html = Value(True), F("body_html")
+        else:
+            is_visible = Case(
+                When(rule, then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+            shown_html = Case(
+                When(rule, then=F("body_html")), default=Value(""), output_field=TextField()
+            )
+        has_replies = Exists(Comment.objects.filter(parent_id=OuterRef("pk")))
+        queryset = self.filter(post=post)
+        if rule is not None:
+            queryset = queryset.filter(rule | Q(has_replies))
+        return (
+            queryset.annotate(is_visible=is_visible, shown_html=shown_html)
+            .select_related("author")
+            .only(
+                "id",
+                "post_id",
+                "parent_id",
+                "depth",
+                "status",
+                "created_at",
+                "edited_at",
+                "guest_name",
+                "author_id",
+                "author__username",
+                "author__display_name",
+                "author__first_name",
+                "author__last_name",
+                "author__avatar_url",
+            )
+            .order_by("created_at", "id")
+        )
+
+
+class Comment(models.Model):
+    """A member's comment on an essay, or a reply to another comment."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting moderation")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        SPAM = "spam", _("Spam")
+        REMOVED = "removed", _("Removed")
+
+    post = models.ForeignKey(
+        "blog.Post", on_delete=models.CASCADE, related_name="comments", verbose_name=_("essay")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("author"),
+    )
+    guest_name = models.CharField(
+        _("guest name"),
+        max_length=150,
+        blank=True,
+        help_text=_("For comments imported from the old site, whose authors have no account."),
+    )
+    # Adjacency list plus denormalised root and depth: a thread is fetched in one query by post
+    # and assembled in Python; root and depth answer "which thread" and "how deep" without walking.
+    # RESTRICT (not PROTECT) lets an essay's deletion cascade through its whole thread.
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("in reply to"),
+    )
+    root = models.ForeignKey(
+        "self",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    body = models.CharField(
+        _("text"),
+        max_length=setting("COMMENTS_MAX_LENGTH"),
+        help_text=_("Plain text, stored exactly as written and always shown escaped."),
+    )
+    body_html = models.TextField(editable=False, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    moderation_reason = models.CharField(
+        _("why it was held"),
+        max_length=200,
+        blank=True,
+        help_text=_("The moderation policy's reason, shown to moderators."),
+    )
+    notify_on_approval = models.BooleanField(
+        _("e-mail the author when approved"), default=False, editable=False
+    )
+    submission_token = models.UUIDField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("posted at"), default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    edited_at = models.DateTimeField(_("last edited"), null=True, blank=True, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "id"]
+        permissions = [("moderate_comment", _("Can moderate comments"))]
+        indexes = [
+            models.Index(fields=["post", "created_at"], name="comment_post_created"),
+            models.Index(fields=["status", "created_at"], name="comment_status_created"),
+            models.Index(fields=["author", "created_at"], name="comment_author_created"),
+        ]
+        constraints = [
+            # A double-clicked submit carries the same token twice: only one comment is stored.
+            models.UniqueConstraint(
+                fields=["author", "submission_token"], name="comment_unique_submission"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.display_name} on {self.post_id}: {self.body[:40]}"
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_comment_text(self.body)
+        if self._state.adding and self.parent_id is not None:
+            self.root_id = self.parent.root_id or self.parent_id
+            self.depth = self.parent.depth + 1
+        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.post.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def display_name(self) -> str:
+        if self.author_id is not None:
+            return self.author.get_display_name()
+        return self.guest_name or str(_("Former member"))
+
+    def is_public(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    def can_be_edited_by(self, user, *, now=None) -> bool:
+        """Authors may edit their own comment for a short while, unless a moderator took it down."""
+        if user is None or not user.is_authenticated or self.author_id != user.pk:
+            return False
+        if self.status not in (self.Status.PENDING, self.Status.APPROVED):
+            return False
+        window = timedelta(minutes=setting("COMMENTS_EDIT_WINDOW_MINUTES"))
+        return (now or timezone.now()) < self.created_at + window
+
+    def history_url(self):
+        return reverse("comments:history", kwargs={"pk": self.pk})
+
+
+class ModerationEvent(models.Model):
+    """Who did what to which comment, when and why. Never edited, never deleted by moderation."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        SPAM = "spam", _("Marked as spam")
+        REMOVED = "removed", _("Removed")
+        EDITED = "edited", _("Edited")
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    from_status = models.CharField(
+        _("from"), max_length=10, choices=Comment.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=10, choices=Comment.Status.choices)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("moderation event")
+        verbose_name_plural = _("moderation events")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} #{self.comment_id}"
+
+
+class CommentRevision(models.Model):
+    """The text a comment had before its author edited it."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField(_("previous text"))
+    created_at = models.DateTimeField(_("replaced at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("earlier version")
+        verbose_name_plural = _("earlier versions")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"Revision of #{self.comment_id}"

@@ -1,0 +1,232 @@
+"""Every write to comments goes through these functions: the views, the moderation queue, the
+admin and the demo command call the same code. Each writes its ModerationEvent in the same
+transaction and defers mail until the transaction has committed."""
+
+from datetime import timedelta
+from functools import partial
+from http import HTTPStatus
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from blog.models import Post
+from comments import notifications, policy
+from comments.conf import setting
+from comments.models import Comment, CommentRevision, ModerationEvent, is_moderator
+
+
+class CommentRefused(Exception):
+    """A submission that was not stored, with a message for the member and an HTTP status."""
+
+    def __init__(self, message: str, *, status: HTTPStatus = HTTPStatus.BAD_REQUEST):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def _lock_post(post: Post) -> None:
+    # Serialises writes under one essay, so public counts and rate checks see each other.
+    Post.objects.select_for_update().filter(pk=post.pk).values_list("pk").first()
+
+
+def refresh_public_count(post: Post) -> None:
+    """Store the essay's public comment count and mark its cached pages stale."""
+    post.public_comments_changed(comment_count=Comment.objects.filter(post=post).public().count())
+
+
+def validate_body(body: str) -> str:
+    """The text a member may post: not blank, no NUL characters, not over the limit."""
+    if "\x00" in body:
+        raise CommentRefused(_("The text contains a NUL character, which cannot be stored."))
+    if not body.strip():
+        raise CommentRefused(_("Please write something before posting."))
+    limit = Comment._meta.get_field("body").max_length
+    if len(body) > limit:
+        raise CommentRefused(
+            _("Comments can be at most %(limit)d characters long; this one has %(length)d.")
+            % {"limit": limit, "length": len(body)}
+        )
+    return body
+
+
+def _check_parent(*, post: Post, author, parent: Comment | None) -> None:
+    if parent is None:
+        return
+    if parent.post_id != post.pk:
+        raise CommentRefused(_("You can only reply to a comment on the same essay."))
+    if not Comment.objects.visible_to(author).filter(pk=parent.pk).exists():
+        raise CommentRefused(_("The comment you are replying to is not available."))
+    if parent.depth + 1 >= setting("COMMENTS_MAX_DEPTH"):
+        raise CommentRefused(
+            _("This conversation is nested as deeply as it can go; reply further up the thread.")
+        )
+
+
+def _check_pace(*, post: Post, author, body: str) -> None:
+    if is_moderator(author):
+        return
+    since = timezone.now() - timedelta(seconds=setting("COMMENTS_RATE_WINDOW"))
+    recent = Comment.objects.filter(author=author, created_at__gte=since).count()
+    if recent >= setting("COMMENTS_RATE_LIMIT"):
+        raise CommentRefused(
+            _("You have posted several comments in a short time. Please wait a few minutes."),
+            status=HTTPStatus.TOO_MANY_REQUESTS,
+        )
+    if Comment.objects.filter(author=author, post=post, body=body).exists():
+        raise CommentRefused(
+            _("You have already posted this text on this essay."),
+            status=HTTPStatus.TOO_MANY_REQUESTS,
+        )
+
+
+def comment_submit(
+    *,
+    post: Post,
+    author,
+    body: str,
+    parent: Comment | None = None,
+    token=None,
+    notify_on_approval: bool = False,
+) -> Comment:
+    """Store a member's comment with the status the moderation policy gives it.
+
+    A second submission with the same token (a double click) returns the first comment."""
+    if author is None or not author.is_authenticated or not author.is_active:
+        raise CommentRefused(_("Please log in to comment."), status=HTTPStatus.FORBIDDEN)
+    with transaction.atomic():
+        _lock_post(post)
+        if token is not None:
+            earlier = Comment.objects.filter(author=author, submission_token=token).first()
+            if earlier is not None:
+                return earlier
+        if not post.comments_are_open():
+            raise CommentRefused(
+                _("Comments are closed on this essay."), status=HTTPStatus.FORBIDDEN
+            )
+        validate_body(body)
+        _check_parent(post=post, author=author, parent=parent)
+        _check_pace(post=post, author=author, body=body)
+        decision = policy.decide(author=author, body=body)
+        comment = Comment(
+            post=post,
+            author=author,
+            parent=parent,
+            body=body,
+            status=decision.status,
+            moderation_reason=decision.reason,
+            submission_token=token,
+            notify_on_approval=notify_on_approval,
+        )
+        try:
+            with transaction.atomic():
+                comment.save()
+        except IntegrityError:
+            # Same token committed by a concurrent request between our check and insert.
+            return Comment.objects.get(author=author, submission_token=token)
+        ModerationEvent.objects.create(
+            comment=comment,
+            actor=author,
+            action=ModerationEvent.Action.SUBMITTED,
+            to_status=decision.status,
+            reason=decision.reason,
+        )
+        if comment.is_public():
+            refresh_public_count(post)
+            transaction.on_commit(partial(notifications.comment_published, comment.pk))
+        elif comment.status == Comment.Status.PENDING:
+            transaction.on_commit(notifications.comments_waiting)
+    return comment
+
+
+# The event each decision writes, by the status it gives.
+DECISION_EVENTS = {
+    Comment.Status.APPROVED: ModerationEvent.Action.APPROVED,
+    Comment.Status.REJECTED: ModerationEvent.Action.REJECTED,
+    Comment.Status.SPAM: ModerationEvent.Action.SPAM,
+    Comment.Status.REMOVED: ModerationEvent.Action.REMOVED,
+}
+
+
+def _decide(comment: Comment, moderator, to_status: str, reason: str) -> bool:
+    if not is_moderator(moderator):
+        raise PermissionDenied(_("Only moderators may do this."))
+    with transaction.atomic():
+        _lock_post(comment.post)
+        current = Comment.objects.select_for_update().get(pk=comment.pk)
+        comment.status = to_status
+        if current.status == to_status:
+            return False  # idempotent: deciding the same twice changes nothing twice
+        from_status = current.status
+        current.status = to_status
+        current.save(update_fields=["status", "updated_at"])
+        ModerationEvent.objects.create(
+            comment=current,
+            actor=moderator,
+            action=DECISION_EVENTS[to_status],
+            from_status=from_status,
+            to_status=to_status,
+            reason=reason,
+        )
+        if Comment.Status.APPROVED in (from_status, to_status):
+            refresh_public_count(comment.post)
+        if to_status == Comment.Status.APPROVED and from_status == Comment.Status.PENDING:
+            transaction.on_commit(partial(notifications.comment_published, current.pk))
+    return True
+
+
+def comment_approve(*, comment: Comment, moderator, reason: str = "") -> bool:
+    """Make a comment public. Returns False when it already was."""
+    return _decide(comment, moderator, Comment.Status.APPROVED, reason)
+
+
+def comment_reject(*, comment: Comment, moderator, reason: str = "") -> bool:
+    """Decline a comment: it stays stored, visible to moderators only."""
+    return _decide(comment, moderator, Comment.Status.REJECTED, reason)
+
+
+def comment_mark_spam(*, comment: Comment, moderator, reason: str = "") -> bool:
+    """File a comment as spam."""
+    return _decide(comment, moderator, Comment.Status.SPAM, reason)
+
+
+def comment_remove(*, comment: Comment, moderator, reason: str = "") -> bool:
+    """Take a published comment down; its replies keep their place under a placeholder."""
+    return _decide(comment, moderator, Comment.Status.REMOVED, reason)
+
+
+def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
+    """An author's correction within the edit window; the old text is kept as a revision and the
+    policy looks at the new text again (a published comment may go back to moderation)."""
+    if not comment.can_be_edited_by(editor):
+        raise CommentRefused(
+            _("This comment can no longer be edited."), status=HTTPStatus.FORBIDDEN
+        )
+    validate_body(body)
+    if body == comment.body:
+        return comment
+    with transaction.atomic():
+        _lock_post(comment.post)
+        CommentRevision.objects.create(comment=comment, body=comment.body)
+        decision = policy.decide(author=editor, body=body)
+        from_status = comment.status
+        if decision.status != Comment.Status.APPROVED or from_status != Comment.Status.APPROVED:
+            comment.status, comment.moderation_reason = decision.status, decision.reason
+        comment.body, comment.edited_at = body, timezone.now()
+        comment.save(
+            update_fields=["body", "status", "moderation_reason", "edited_at", "updated_at"]
+        )
+        ModerationEvent.objects.create(
+            comment=comment,
+            actor=editor,
+            action=ModerationEvent.Action.EDITED,
+            from_status=from_status,
+            to_status=comment.status,
+            reason=decision.reason if comment.status != from_status else "",
+        )
+        if Comment.Status.APPROVED in (from_status, comment.status):
+            refresh_public_count(comment.post)
+        if comment.status == Comment.Status.PENDING and from_status != comment.status:
+            transaction.on_commit(notifications.comments_waiting)
+    return comment

@@ -1,0 +1,223 @@
+import uuid
+from functools import wraps
+from http import HTTPStatus
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from blog.models import Post
+from comments import queue, services
+from comments.forms import CommentForm, EditForm
+from comments.models import Comment, is_moderator
+from comments.thread import decorate
+
+
+def moderator_required(view):
+    """Anonymous visitors are sent to log in; signed-in non-moderators get 403. Every request."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_moderator(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+def wants_json(request) -> bool:
+    # comments.js asks for JSON; a plain form post gets pages and redirects.
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+def safe_next(request, fallback: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback
+
+
+def _form_page(request, *, post, parent, form, status, message=""):
+    return render(
+        request,
+        "comments/comment_form.html",
+        {"post": post, "parent": parent, "form": form, "error": message},
+        status=status,
+    )
+
+
+def _refused(request, *, post, parent, form, message, status):
+    if wants_json(request):
+        return JsonResponse({"message": message}, status=status)
+    return _form_page(request, post=post, parent=parent, form=form, status=status, message=message)
+
+
+def _parent_to_show(request, *, post, parent):
+    """On a refused reply, show the comment replied to again, if the member may see it here."""
+    if parent is None or parent.post_id != post.pk:
+        return None
+    if not Comment.objects.visible_to(request.user).filter(pk=parent.pk).exists():
+        return None
+    return decorate(parent, viewer=request.user)
+
+
+@require_POST
+def comment_create(request, post_id):
+    """Post a comment or a reply (the parent travels in the form)."""
+    post = get_object_or_404(Post.objects.published(), pk=post_id)
+    if not request.user.is_authenticated:
+        if wants_json(request):
+            return JsonResponse(
+                {"message": _("Please log in to comment.")}, status=HTTPStatus.FORBIDDEN
+            )
+        return redirect_to_login(f"{post.get_absolute_url()}#respond")
+    form = CommentForm(request.POST)
+    parent = None
+    if not form.is_valid():
+        message = " ".join(error for errors in form.errors.values() for error in errors)
+        return _refused(
+            request,
+            post=post,
+            parent=None,
+            form=form,
+            message=message,
+            status=HTTPStatus.BAD_REQUEST,
+        )
+    data = form.cleaned_data
+    if data["parent"]:
+        parent = Comment.objects.filter(pk=data["parent"]).first()
+        if parent is None:
+            return _refused(
+                request,
+                post=post,
+                parent=None,
+                form=form,
+                message=_("The comment you are replying to is not available."),
+                status=HTTPStatus.BAD_REQUEST,
+            )
+    try:
+        comment = services.comment_submit(
+            post=post,
+            author=request.user,
+            body=data["body"],
+            parent=parent,
+            token=data["token"],
+            notify_on_approval=data["notify"],
+        )
+    except services.CommentRefused as refusal:
+        return _refused(
+            request,
+            post=post,
+            parent=_parent_to_show(request, post=post, parent=parent),
+            form=form,
+            message=refusal.message,
+            status=refusal.status,
+        )
+    notice = (
+        _("Your comment is published.")
+        if comment.is_public()
+        else _("Your comment is awaiting moderation. Only you can see it until it is approved.")
+    )
+    if wants_json(request):
+        comment.post = post
+        decorate(comment, viewer=request.user)
+        comment.can_reply = False
+        html = render_to_string(
+            "comments/_section.html#single",
+            {"node": comment, "post": post, "thread": {"viewer_is_moderator": False}},
+            request=request,
+        )
+        return JsonResponse(
+            {
+                "id": comment.pk,
+                "parent": comment.parent_id,
+                "html": html,
+                "url": comment.get_absolute_url(),
+                "message": notice,
+                "token": str(uuid.uuid4()),
+            },
+            status=HTTPStatus.CREATED,
+        )
+    messages.success(request, notice)
+    return redirect(comment.get_absolute_url())
+
+
+@require_GET
+def comment_reply(request, pk):
+    """The reply form as a page of its own: how Reply works without JavaScript."""
+    parent = get_object_or_404(
+        Comment.objects.visible_to(request.user).select_related("post", "author"), pk=pk
+    )
+    post = parent.post
+    if not post.is_published():
+        raise Http404
+    decorate(parent, viewer=request.user)
+    form = CommentForm(initial={"parent": parent.pk, "token": uuid.uuid4()})
+    return _form_page(request, post=post, parent=parent, form=form, status=HTTPStatus.OK)
+
+
+def comment_edit(request, pk):
+    """An author corrects their own comment within the edit window."""
+    comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+    if not comment.can_be_edited_by(request.user):
+        raise PermissionDenied
+    form = EditForm(request.POST or None, initial={"body": comment.body})
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_edit(
+                comment=comment, editor=request.user, body=form.cleaned_data["body"]
+            )
+        except services.CommentRefused as refusal:
+            error = refusal.message
+        else:
+            messages.success(request, _("Your comment is updated."))
+            return redirect(comment.get_absolute_url())
+    status = HTTPStatus.BAD_REQUEST if request.method == "POST" else HTTPStatus.OK
+    return render(
+        request,
+        "comments/comment_edit.html",
+        {"comment": comment, "post": comment.post, "form": form, "error": error},
+        status=status,
+    )
+
+
+@moderator_required
+@require_GET
+def moderation_queue(request):
+    return render(request, "comments/moderation_queue.html", queue.queue_context(request))
+
+
+@moderator_required
+@require_POST
+def moderate(request):
+    """One moderation action on one or more comments (the queue's and the essay page's buttons)."""
+    fallback = reverse("comments:queue")
+    outcome = queue.perform(request)
+    for level, text in outcome:
+        messages.add_message(request, level, text)
+    return redirect(safe_next(request, fallback))
+
+
+@moderator_required
+@require_GET
+def comment_history(request, pk):
+    comment = get_object_or_404(Comment.objects.select_related("post", "author"), pk=pk)
+    events = comment.events.select_related("actor")
+    revisions = comment.revisions.all()
+    return render(
+        request,
+        "comments/comment_history.html",
+        {"comment": comment, "events": events, "revisions": revisions},
+    )

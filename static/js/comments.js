@@ -1,0 +1,205 @@
+/* Lectern comments: progressive enhancement of pages that work without JavaScript.
+   - Reply opens the comment form under the comment instead of on a page of its own.
+   - Posting sends the form in the background and puts the new comment in its place.
+   - What a reader types is kept in localStorage per essay and parent until it is posted,
+     so signing in half-way through loses nothing. */
+(function () {
+  "use strict";
+
+  var DRAFT_PREFIX = "lectern:draft:";
+
+  function draftKey(form) {
+    var parent = form.querySelector("input[name=parent]");
+    return DRAFT_PREFIX + form.dataset.post + ":" + ((parent && parent.value) || "0");
+  }
+
+  function storage() {
+    try {
+      return window.localStorage;
+    } catch (error) {
+      return null; // private modes may refuse storage: drafts are then simply not kept
+    }
+  }
+
+  function saveDraft(form) {
+    var store = storage();
+    var text = form.querySelector("textarea[name=body]").value;
+    if (!store) return;
+    if (text.trim()) store.setItem(draftKey(form), text);
+    else store.removeItem(draftKey(form));
+  }
+
+  function restoreDraft(form) {
+    var store = storage();
+    var area = form.querySelector("textarea[name=body]");
+    if (!store || area.value) return;
+    var text = store.getItem(draftKey(form));
+    if (text) area.value = text;
+  }
+
+  function clearDraft(form) {
+    var store = storage();
+    if (store) store.removeItem(draftKey(form));
+  }
+
+  function setStatus(form, text, isError) {
+    var status = form.querySelector(".comment-form__status");
+    status.textContent = text;
+    status.classList.toggle("comment-form__status--error", Boolean(isError));
+  }
+
+  // Signing in from a reply form must come back to that reply form.
+  function pointSignInAt(form, nextUrl) {
+    form.querySelectorAll("input[name=next]").forEach(function (input) {
+      input.value = nextUrl;
+    });
+    form.querySelectorAll("a[href*='next=']").forEach(function (link) {
+      var url = new URL(link.href, window.location.href);
+      url.searchParams.set("next", nextUrl);
+      link.href = url.pathname + url.search + url.hash;
+    });
+  }
+
+  function enhanceThread(section) {
+    var respond = section.querySelector("#respond");
+    var form = respond && respond.querySelector("form[data-comment-form]");
+    if (!form) return;
+    var home = document.createComment("respond");
+    respond.parentNode.insertBefore(home, respond);
+    var title = respond.querySelector("#reply-title");
+    var originalTitle = title.textContent;
+    var parentInput = form.querySelector("input[name=parent]");
+    var cancel = form.querySelector("[data-cancel-reply]");
+    var essayNext = window.location.pathname + "#respond";
+
+    function openReply(link) {
+      saveDraft(form);
+      var item = document.getElementById("comment-" + link.dataset.replyTo);
+      item.querySelector(".comment__card").after(respond);
+      parentInput.value = link.dataset.replyTo;
+      title.textContent = "Reply to " + link.dataset.replyName;
+      if (cancel) cancel.hidden = false;
+      form.querySelector("textarea").value = "";
+      restoreDraft(form);
+      pointSignInAt(form, link.getAttribute("href"));
+      setStatus(form, "");
+      form.querySelector("textarea").focus();
+    }
+
+    function closeReply() {
+      saveDraft(form);
+      home.parentNode.insertBefore(respond, home.nextSibling);
+      parentInput.value = "";
+      title.textContent = originalTitle;
+      if (cancel) cancel.hidden = true;
+      form.querySelector("textarea").value = "";
+      restoreDraft(form);
+      pointSignInAt(form, essayNext);
+    }
+
+    section.addEventListener("click", function (event) {
+      var link = event.target.closest("a[data-reply-to]");
+      if (!link) return;
+      event.preventDefault();
+      openReply(link);
+    });
+    if (cancel) cancel.addEventListener("click", closeReply);
+
+    form.addEventListener("posted", function (event) {
+      var data = event.detail;
+      var wrapper = document.createElement("div");
+      wrapper.innerHTML = data.html.trim();
+      var item = wrapper.firstElementChild;
+      var list = section.querySelector(".comment-list");
+      if (data.parent) {
+        var parentItem = document.getElementById("comment-" + data.parent);
+        list = parentItem.querySelector(":scope > .comment__replies");
+        if (!list) {
+          list = document.createElement("ol");
+          list.className = "comment__replies";
+          parentItem.appendChild(list);
+        }
+      }
+      list.appendChild(item);
+      if (data.parent) closeReply();
+      item.scrollIntoView({ block: "center" });
+      var status = document.createElement("p");
+      status.className = "comment-form__status";
+      status.setAttribute("role", "status");
+      status.textContent = data.message;
+      item.querySelector(".comment__card").appendChild(status);
+    });
+  }
+
+  function enhanceForm(form) {
+    var area = form.querySelector("textarea[name=body]");
+    restoreDraft(form);
+    area.addEventListener("input", function () {
+      saveDraft(form);
+    });
+    form.addEventListener("submit", function (event) {
+      if (!window.fetch) return;
+      event.preventDefault();
+      var button = form.querySelector("button[type=submit]");
+      if (button.disabled) return; // a second click while the first is on its way
+      button.disabled = true;
+      setStatus(form, "Posting…");
+      fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      })
+        .then(function (response) {
+          return response.json().then(function (data) {
+            return { ok: response.ok, data: data };
+          });
+        })
+        .then(function (result) {
+          if (!result.ok) {
+            setStatus(form, result.data.message, true);
+            return;
+          }
+          clearDraft(form);
+          area.value = "";
+          form.querySelector("input[name=token]").value = result.data.token;
+          setStatus(form, "");
+          if (form.closest("#comments")) {
+            form.dispatchEvent(new CustomEvent("posted", { detail: result.data }));
+          } else {
+            window.location.assign(result.data.url);
+          }
+        })
+        .catch(function () {
+          setStatus(form, "The site could not be reached. Your text is kept; try again.", true);
+        })
+        .finally(function () {
+          button.disabled = false;
+        });
+    });
+  }
+
+  function enhanceQueue() {
+    var all = document.querySelector("[data-select-all]");
+    if (!all) return;
+    all.addEventListener("change", function () {
+      document.querySelectorAll(".queue__list input[name=comments]").forEach(function (box) {
+        box.checked = all.checked;
+      });
+    });
+  }
+
+  document.querySelectorAll("form[data-comment-form]").forEach(function (form) {
+    // Readers who are not signed in have no submit button: their draft is still kept.
+    if (form.querySelector("button[type=submit]")) enhanceForm(form);
+    else {
+      restoreDraft(form);
+      form.querySelector("textarea[name=body]").addEventListener("input", function () {
+        saveDraft(form);
+      });
+    }
+  });
+  var section = document.getElementById("comments");
+  if (section) enhanceThread(section);
+  enhanceQueue();
+})();

@@ -1,0 +1,28 @@
+import pytest
+
+from tests.factories import make_moderator, make_post, make_user
+
+
+@pytest.fixture
+def post(db):
+    return make_post(title="On Stewardship")
+
+
+@pytest.fixture
+def member(db):
+    return make_user(display_name="Ada Member")
+
+
+@pytest.fixture
+def moderator(db):
+    return make_moderator(display_name="Mo Derator", email="mo@example.org")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # The moderator-mail throttle lives in the cache; each test starts without it.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

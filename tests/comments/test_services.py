@@ -1,0 +1,177 @@
+import uuid
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+
+from comments import services
+from comments.models import Comment, ModerationEvent
+from tests.factories import make_comment, make_user
+
+pytestmark = pytest.mark.django_db
+
+S = Comment.Status
+
+
+def submit(post, author, body="A considered thought.", **kwargs):
+    return services.comment_submit(post=post, author=author, body=body, **kwargs)
+
+
+def test_a_new_members_comment_waits_for_moderation_with_the_reason_recorded(post, member):
+    comment = submit(post, member)
+
+    assert comment.status == S.PENDING
+    event = comment.events.get()
+    assert (event.action, event.actor, event.to_status) == ("submitted", member, S.PENDING)
+    assert "New members" in event.reason
+    assert event.reason == comment.moderation_reason
+    post.refresh_from_db()
+    assert post.comment_count == 0
+
+
+@pytest.mark.parametrize(
+    ("settings_change", "body", "status", "reason_contains"),
+    [
+        ({}, "Plain words.", S.PENDING, "New members"),
+        ({"COMMENTS_MAX_LINKS": 1}, "https://a.example https://b.example", S.PENDING, "2 links"),
+        ({"COMMENTS_MODERATION_WORDS": ["casino"]}, "A Casino trip", S.PENDING, "casino"),
+        ({"COMMENTS_BLOCKED_WORDS": ["viagra"]}, "cheap VIAGRA", S.SPAM, "viagra"),
+    ],
+)
+def test_the_policy_decides_at_submission(
+    settings, post, member, settings_change, body, status, reason_contains
+):
+    for name, value in settings_change.items():
+        setattr(settings, name, value)
+
+    comment = submit(post, member, body)
+
+    assert comment.status == status
+    assert reason_contains in comment.moderation_reason
+
+
+def test_trusted_group_members_and_members_with_approved_comments_are_approved_at_once(
+    settings, post
+):
+    settings.COMMENTS_AUTO_APPROVE_AFTER = 2
+    trusted = make_user()
+    trusted.groups.add(Group.objects.get(name="Trusted commenters"))
+    regular = make_user()
+    make_comment(author=regular, status=S.APPROVED)
+    make_comment(author=regular, status=S.APPROVED)
+    newcomer = make_user()
+    make_comment(author=newcomer, status=S.APPROVED)
+
+    assert submit(post, trusted).status == S.APPROVED
+    assert submit(post, regular).status == S.APPROVED
+    assert submit(post, newcomer).status == S.PENDING
+    post.refresh_from_db()
+    assert post.comment_count == 2
+
+
+def test_trusted_members_are_still_held_for_too_many_links(settings, post):
+    settings.COMMENTS_MAX_LINKS = 0
+    trusted = make_user()
+    trusted.groups.add(Group.objects.get(name="Trusted commenters"))
+
+    assert submit(post, trusted, "see https://example.org").status == S.PENDING
+
+
+def test_approving_records_the_decision_updates_the_count_and_tells_the_member(
+    post, member, moderator, mailoutbox, django_capture_on_commit_callbacks
+):
+    comment = submit(post, member, notify_on_approval=True)
+    mailoutbox.clear()
+    version = post.cache_version
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.comment_approve(comment=comment, moderator=moderator, reason="Fine")
+
+    comment.refresh_from_db()
+    post.refresh_from_db()
+    assert comment.status == S.APPROVED
+    assert (post.comment_count, post.cache_version) == (1, version + 1)
+    event = comment.events.latest("id")
+    assert (event.actor, event.from_status, event.to_status, event.reason) == (
+        moderator,
+        S.PENDING,
+        S.APPROVED,
+        "Fine",
+    )
+    assert [m.to for m in mailoutbox] == [[member.email]]
+    assert "is published" in mailoutbox[0].subject
+
+
+def test_approving_twice_changes_nothing_twice(post, member, moderator):
+    comment = make_comment(post=post, author=member, status=S.PENDING)
+
+    assert services.comment_approve(comment=comment, moderator=moderator) is True
+    assert services.comment_approve(comment=comment, moderator=moderator) is False
+    assert comment.events.filter(action=ModerationEvent.Action.APPROVED).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("service", "status"),
+    [
+        (services.comment_reject, S.REJECTED),
+        (services.comment_mark_spam, S.SPAM),
+        (services.comment_remove, S.REMOVED),
+    ],
+)
+def test_every_decision_keeps_the_comment_and_logs_an_event(post, moderator, service, status):
+    comment = make_comment(post=post, status=S.APPROVED)
+    post.public_comments_changed(comment_count=1)
+
+    service(comment=comment, moderator=moderator, reason="Off topic")
+
+    comment.refresh_from_db()
+    post.refresh_from_db()
+    assert comment.status == status
+    assert post.comment_count == 0
+    assert comment.events.get().reason == "Off topic"
+
+
+def test_only_moderators_may_decide(post, member):
+    comment = make_comment(post=post, status=S.PENDING)
+
+    with pytest.raises(PermissionDenied):
+        services.comment_approve(comment=comment, moderator=member)
+    comment.refresh_from_db()
+    assert comment.status == S.PENDING
+
+
+def test_moderators_get_at_most_one_waiting_mail_per_interval(
+    post, moderator, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(post, make_user(), "First thought")
+        submit(post, make_user(), "Second thought")
+
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == [moderator.email]
+    assert "First thought" in mail.body
+    assert "/comments/moderation/" in mail.body
+
+
+def test_a_double_submitted_form_stores_one_comment(post, member):
+    token = uuid.uuid4()
+
+    first = submit(post, member, token=token)
+    second = submit(post, member, token=token)
+
+    assert first.pk == second.pk
+    assert Comment.objects.count() == 1
+
+
+def test_editing_keeps_the_old_text_and_asks_the_policy_again(settings, post, member):
+    settings.COMMENTS_BLOCKED_WORDS = ["scam"]
+    comment = make_comment(post=post, author=member, status=S.APPROVED, body="Original")
+
+    services.comment_edit(comment=comment, editor=member, body="Now a scam")
+
+    comment.refresh_from_db()
+    assert comment.status == S.SPAM
+    assert comment.revisions.get().body == "Original"
+    assert comment.events.get().action == "edited"
+    assert comment.edited_at is not None

@@ -1,0 +1,79 @@
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from comments.models import Comment
+from comments.thread import comment_thread
+from tests.factories import make_comment, make_user
+
+pytestmark = pytest.mark.django_db
+
+S = Comment.Status
+
+
+@pytest.mark.parametrize(
+    ("status", "written_by_the_member", "anonymous_sees", "member_sees", "moderator_sees"),
+    [
+        (S.APPROVED, False, True, True, True),
+        (S.PENDING, False, False, False, True),
+        (S.PENDING, True, False, True, True),
+        (S.REJECTED, True, False, False, True),
+        (S.SPAM, True, False, False, True),
+        (S.REMOVED, True, False, False, True),
+    ],
+)
+def test_one_rule_decides_who_sees_a_comment(
+    post,
+    member,
+    moderator,
+    status,
+    written_by_the_member,
+    anonymous_sees,
+    member_sees,
+    moderator_sees,
+):
+    author = member if written_by_the_member else make_user()
+    comment = make_comment(post=post, author=author, status=status)
+
+    def sees(viewer):
+        return Comment.objects.visible_to(viewer).filter(pk=comment.pk).exists()
+
+    assert sees(AnonymousUser()) is anonymous_sees
+    assert sees(None) is anonymous_sees
+    assert sees(member) is member_sees
+    assert sees(moderator) is moderator_sees
+
+
+def test_a_hidden_comment_with_visible_replies_stays_as_a_placeholder_without_its_text(post):
+    removed = make_comment(post=post, status=S.REMOVED, body="Something regrettable")
+    reply = make_comment(parent=removed, body="A fair answer")
+    make_comment(post=post, status=S.SPAM, body="Buy pills")
+
+    thread = comment_thread(post=post, viewer=AnonymousUser())
+
+    assert [node.pk for node in thread.nodes] == [removed.pk, reply.pk]
+    placeholder = thread.nodes[0]
+    assert placeholder.is_placeholder
+    assert placeholder.html == ""
+    assert str(placeholder.placeholder_text) == "This comment was removed."
+
+
+def test_a_hidden_comment_whose_replies_are_hidden_too_is_not_shown(post):
+    pending = make_comment(post=post, status=S.PENDING)
+    make_comment(parent=pending, status=S.PENDING)
+
+    assert comment_thread(post=post, viewer=AnonymousUser()).nodes == []
+
+
+def test_the_thread_is_in_reading_order_and_each_leaf_closes_its_open_lists(post):
+    first = make_comment(post=post)
+    reply = make_comment(parent=first)
+    deeper = make_comment(parent=reply)
+    second_reply = make_comment(parent=first)
+    second = make_comment(post=post)
+
+    nodes = comment_thread(post=post, viewer=AnonymousUser()).nodes
+
+    assert [n.pk for n in nodes] == [first.pk, reply.pk, deeper.pk, second_reply.pk, second.pk]
+    assert [len(n.closers) for n in nodes] == [0, 0, 1, 1, 0]
+    assert [n.depth for n in nodes] == [0, 1, 2, 1, 0]
+    assert nodes[2].parent_node is nodes[1]
