@@ -22,7 +22,7 @@ def signed_in_with(request) -> str:
         return ""
     if request.session.get(DEMO_SESSION_KEY):
         return "demo"
-    for record in reversed(get_authentication_records(request)):
+    for record in reversed(get_authentication_records(request, request.user)):
         if record.get("method") == "socialaccount":
             return provider_name(record["provider"])
     return ""

@@ -96,8 +96,8 @@ def delete(request):
     if request.user.is_staff:
         messages.error(request, _("Staff accounts are removed by an administrator."))
         return redirect("accounts:account")
-    form = DeleteAccountForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = DeleteAccountForm(request.POST) if request.method == "POST" else DeleteAccountForm()
+    if form.is_bound and form.is_valid():
         user = request.user
         logout(request)
         user_delete(user=user)

@@ -1,0 +1,112 @@
+"""The "commenting as" fragment at every comment form, the demo sign-in and logging out."""
+
+from http import HTTPStatus
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.db import SessionStore
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from accounts.models import User
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+NEXT_URL = "/essays/on-trust/#reply-to-12"
+
+
+def render_fragment(rf, user, session_key=None):
+    request = rf.get("/essays/on-trust/")
+    request.user = user
+    request.session = SessionStore(session_key)
+    return render_to_string("accounts/_commenting_as.html", {"next_url": NEXT_URL}, request=request)
+
+
+def test_signed_out_reader_sees_one_click_post_buttons_for_configured_providers(
+    rf, social_providers_configured, settings, django_assert_num_queries
+):
+    settings.DEBUG = False
+
+    with django_assert_num_queries(0):
+        html = render_fragment(rf, AnonymousUser())
+
+    assert "Log in to reply" in html
+    assert html.count('<form method="post" action="/accounts/') == 6
+    assert html.count(f'name="next" value="{NEXT_URL}"') == 6
+    assert html.count('name="csrfmiddlewaretoken"') == 6
+    assert "Log in with Association ID" in html and "Log in with LinkedIn" in html
+    assert "Demo member" not in html
+
+
+def test_fresh_site_shows_no_dead_buttons(rf, settings):
+    settings.DEBUG = False
+
+    html = render_fragment(rf, AnonymousUser())
+
+    assert "<button" not in html
+    assert "not set up on this site yet" in html
+
+
+def test_demo_sign_in_button_shows_only_in_development(rf, settings):
+    settings.DEBUG = True
+
+    html = render_fragment(rf, AnonymousUser())
+
+    assert "Demo member (development only)" in html
+    assert f'action="{reverse("accounts:demo_sign_in")}"' in html
+
+
+def test_log_out_is_a_post_that_returns_to_the_same_place(client):
+    client.force_login(make_user())
+
+    refused = client.get(reverse("account_logout"))
+    response = client.post(reverse("account_logout"), {"next": NEXT_URL})
+
+    assert "_auth_user_id" not in client.session
+    assert refused.status_code == HTTPStatus.OK  # a confirmation page, not a logout
+    assert response["Location"] == NEXT_URL
+
+
+@pytest.mark.parametrize(("debug", "status"), [(False, HTTPStatus.NOT_FOUND), (True, 302)])
+def test_demo_sign_in_exists_only_in_development(client, settings, debug, status):
+    settings.DEBUG = debug
+
+    response = client.post(reverse("accounts:demo_sign_in"), {"next": NEXT_URL})
+
+    assert response.status_code == status
+    assert ("_auth_user_id" in client.session) is debug
+
+
+@pytest.mark.parametrize(
+    ("next_url", "landing"),
+    [(NEXT_URL, NEXT_URL), ("https://evil.example/", "/"), ("", "/")],
+)
+def test_demo_sign_in_signs_in_the_demo_member_and_returns_on_site_only(
+    client, settings, next_url, landing
+):
+    settings.DEBUG = True
+
+    response = client.post(reverse("accounts:demo_sign_in"), {"next": next_url})
+
+    assert response["Location"] == landing
+    assert User.objects.get(pk=client.session["_auth_user_id"]).username == "demo-member"
+
+
+def test_demo_sign_in_refuses_a_get(client, settings):
+    settings.DEBUG = True
+
+    response = client.get(reverse("accounts:demo_sign_in"))
+
+    assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(("signed_in", "link"), [(False, "Log in</a>"), (True, "Elena Rossi</a>")])
+def test_header_links_to_log_in_or_to_the_members_account(client, signed_in, link):
+    if signed_in:
+        client.force_login(make_user(display_name="Elena Rossi"))
+
+    response = client.get(reverse("blog:home"))
+
+    assert link in response.text

@@ -1,0 +1,249 @@
+"""Integration: allauth's real login and callback views, providers faked at the HTTP boundary."""
+
+import base64
+import hashlib
+import logging
+from http import HTTPStatus
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import responses
+from allauth.socialaccount.models import SocialAccount, SocialToken
+from django.urls import reverse
+
+from accounts.models import User
+from tests.accounts.test_commenting_as import NEXT_URL, render_fragment
+from tests.conftest import SSO_SERVER_URL
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+SSO_LOGIN_URL = "/accounts/oidc/sso/login/"
+SSO_CALLBACK_URL = "/accounts/oidc/sso/login/callback/"
+SSO_DISCOVERY = {
+    "issuer": SSO_SERVER_URL,
+    "authorization_endpoint": f"{SSO_SERVER_URL}/authorize",
+    "token_endpoint": f"{SSO_SERVER_URL}/token",
+    "userinfo_endpoint": f"{SSO_SERVER_URL}/userinfo",
+    "jwks_uri": f"{SSO_SERVER_URL}/jwks",
+    "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+}
+ELENA = {
+    "sub": "member-00417",
+    "name": "Elena Rossi",
+    "email": "elena.rossi@association.example",
+    "email_verified": True,
+    "picture": "https://sso.association.example/avatars/00417-v1.png",
+}
+
+
+@pytest.fixture
+def sso(social_providers_configured):
+    """The association's OpenID Connect provider, answered by `responses`."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.get(f"{SSO_SERVER_URL}/.well-known/openid-configuration", json=SSO_DISCOVERY)
+        mock.post(
+            f"{SSO_SERVER_URL}/token",
+            json={"access_token": "access-1", "token_type": "Bearer", "expires_in": 3600},
+        )
+        yield mock
+
+
+def start_sign_in(client, login_url, next_url=None):
+    data = {"process": "login", **({"next": next_url} if next_url else {})}
+    response = client.post(login_url, data)
+    assert response.status_code == HTTPStatus.FOUND
+    location = urlsplit(response["Location"])
+    return location, {key: values[0] for key, values in parse_qs(location.query).items()}
+
+
+def sign_in_with_sso(client, sso, claims, next_url=None):
+    """Click the button, let the provider say who this is, follow the callback."""
+    sso.upsert(responses.GET, f"{SSO_SERVER_URL}/userinfo", json=claims)
+    _, params = start_sign_in(client, SSO_LOGIN_URL, next_url)
+    return client.get(SSO_CALLBACK_URL, {"code": "code-1", "state": params["state"]})
+
+
+def signed_in_user(client):
+    user_id = client.session.get("_auth_user_id")
+    return User.objects.get(pk=user_id) if user_id else None
+
+
+@pytest.mark.parametrize(
+    ("login_url", "authorize_url", "client_id", "callback_url", "uses_pkce"),
+    [
+        (SSO_LOGIN_URL, f"{SSO_SERVER_URL}/authorize", "sso-client-id", SSO_CALLBACK_URL, True),
+        ("/accounts/twitter_oauth2/login/", "https://x.com/i/oauth2/authorize",
+         "x-client-id", "/accounts/twitter_oauth2/login/callback/", True),
+        ("/accounts/google/login/", "https://accounts.google.com/o/oauth2/v2/auth",
+         "google-client-id", "/accounts/google/login/callback/", True),
+        ("/accounts/github/login/", "https://github.com/login/oauth/authorize",
+         "github-client-id", "/accounts/github/login/callback/", True),
+        ("/accounts/facebook/login/", "https://www.facebook.com/v19.0/dialog/oauth",
+         "facebook-client-id", "/accounts/facebook/login/callback/", False),
+    ],
+    ids=["sso", "x", "google", "github", "facebook"],
+)  # fmt: skip
+def test_sign_in_button_redirects_to_provider_with_client_id_redirect_uri_and_pkce(
+    client, sso, login_url, authorize_url, client_id, callback_url, uses_pkce
+):
+    location, params = start_sign_in(client, login_url, "/essays/some-essay/")
+
+    assert f"{location.scheme}://{location.netloc}{location.path}" == authorize_url
+    assert params["client_id"] == client_id
+    assert params["redirect_uri"] == f"http://testserver{callback_url}"
+    assert params["response_type"] == "code"
+    assert len(params["state"]) >= 16
+    assert ("code_challenge" in params) is uses_pkce
+    if uses_pkce:
+        assert params["code_challenge_method"] == "S256"
+
+
+def test_token_request_proves_the_pkce_challenge_made_at_the_start(client, sso):
+    sso.upsert(responses.GET, f"{SSO_SERVER_URL}/userinfo", json=ELENA)
+    _, params = start_sign_in(client, SSO_LOGIN_URL)
+
+    client.get(SSO_CALLBACK_URL, {"code": "code-1", "state": params["state"]})
+
+    token_call = next(call for call in sso.calls if call.request.url.endswith("/token"))
+    verifier = parse_qs(token_call.request.body)["code_verifier"][0]
+    digest = hashlib.sha256(verifier.encode()).digest()
+    assert base64.urlsafe_b64encode(digest).rstrip(b"=").decode() == params["code_challenge"]
+
+
+def test_sign_in_never_starts_on_a_get(client, sso):
+    response = client.get(SSO_LOGIN_URL)
+
+    assert response.status_code == HTTPStatus.OK
+    assert not any(call.request.url.endswith("/token") for call in sso.calls)
+    assert "socialaccount_states" not in client.session
+
+
+def test_new_member_is_created_from_the_provider_and_returned_to_the_form(client, sso):
+    response = sign_in_with_sso(client, sso, ELENA, next_url="/essays/on-trust/#reply-form")
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == "/essays/on-trust/#reply-form"
+    member = signed_in_user(client)
+    assert (member.display_name, member.avatar_url) == ("Elena Rossi", ELENA["picture"])
+    assert SocialAccount.objects.get(user=member).uid == "member-00417"
+    assert not member.has_usable_password()
+    assert SocialToken.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    ["https://evil.example/phish", "//evil.example/", "javascript:alert(1)"],
+)
+def test_off_site_next_is_ignored_after_sign_in(client, sso, next_url):
+    response = sign_in_with_sso(client, sso, ELENA, next_url=next_url)
+
+    assert response["Location"] == reverse("blog:home")
+    assert signed_in_user(client) is not None
+
+
+def test_callback_with_a_forged_state_fails_politely_and_is_logged(client, sso, caplog):
+    start_sign_in(client, SSO_LOGIN_URL, "/essays/on-trust/")
+
+    with caplog.at_level(logging.WARNING, logger="accounts.adapter"):
+        response = client.get(SSO_CALLBACK_URL, {"code": "code-1", "state": "forged-state-value"})
+
+    assert response.status_code == HTTPStatus.UNAUTHORIZED
+    assert "We could not sign you in" in response.text
+    assert signed_in_user(client) is None
+    assert "sign-in with sso failed" in caplog.text
+    assert not any(call.request.url.endswith("/token") for call in sso.calls)
+
+
+def test_cancelled_sign_in_offers_the_way_back_to_the_essay(client, sso, caplog):
+    _, params = start_sign_in(client, SSO_LOGIN_URL, "/essays/on-trust/#comments")
+
+    with caplog.at_level(logging.WARNING, logger="accounts.adapter"):
+        response = client.get(
+            SSO_CALLBACK_URL, {"error": "access_denied", "state": params["state"]}
+        )
+
+    assert response.status_code == HTTPStatus.OK
+    assert "Sign-in cancelled" in response.text
+    assert 'href="/essays/on-trust/#comments"' in response.text
+    assert signed_in_user(client) is None
+    assert "cancelled" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("name_chosen", "expected_name"), [(False, "Elena R. Rossi"), (True, "Lena")]
+)
+def test_returning_member_gets_a_fresh_avatar_and_name_unless_they_chose_one(
+    client, sso, name_chosen, expected_name
+):
+    sign_in_with_sso(client, sso, ELENA)
+    member = signed_in_user(client)
+    if name_chosen:
+        User.objects.filter(pk=member.pk).update(display_name="Lena", display_name_chosen=True)
+    client.logout()
+    new_picture = "https://sso.association.example/avatars/00417-v2.png"
+
+    sign_in_with_sso(client, sso, {**ELENA, "name": "Elena R. Rossi", "picture": new_picture})
+
+    member.refresh_from_db()
+    assert signed_in_user(client) == member
+    assert member.avatar_url == new_picture
+    assert member.display_name == expected_name
+    assert User.objects.count() == 1
+
+
+def test_provider_claiming_another_members_email_never_signs_into_that_account(client, sso):
+    existing = make_user(email="elena.rossi@association.example", display_name="The Real Elena")
+
+    response = sign_in_with_sso(client, sso, {**ELENA, "sub": "impostor-1"})
+
+    newcomer = signed_in_user(client)
+    assert response.status_code == HTTPStatus.FOUND
+    assert newcomer != existing
+    assert newcomer.email == ""
+    assert not SocialAccount.objects.filter(user=existing).exists()
+    existing.refresh_from_db()
+    assert existing.display_name == "The Real Elena"
+
+
+def test_x_member_without_an_email_address_is_signed_up_without_any_form(
+    client, social_providers_configured
+):
+    with responses.RequestsMock() as x_api:
+        x_api.post(
+            "https://api.x.com/2/oauth2/token",
+            json={"access_token": "x-access", "token_type": "bearer", "expires_in": 7200},
+        )
+        x_api.get(
+            "https://api.x.com/2/users/me",
+            json={
+                "data": {
+                    "id": "1460981234567890123",
+                    "name": "Ada Okafor",
+                    "username": "adaokafor",
+                    "profile_image_url": "https://pbs.twimg.com/profile_images/1/a_normal.jpg",
+                }
+            },
+        )
+        _, params = start_sign_in(client, "/accounts/twitter_oauth2/login/", "/essays/x/")
+        response = client.get(
+            "/accounts/twitter_oauth2/login/callback/", {"code": "c", "state": params["state"]}
+        )
+
+    assert response["Location"] == "/essays/x/"
+    member = signed_in_user(client)
+    assert (member.display_name, member.email) == ("Ada Okafor", "")
+    assert SocialToken.objects.count() == 0
+
+
+def test_after_sign_in_the_comment_form_shows_who_comments_with_which_account(client, sso, rf):
+    sign_in_with_sso(client, sso, ELENA, next_url=NEXT_URL)
+
+    html = render_fragment(rf, signed_in_user(client), client.session.session_key)
+
+    assert f'src="{ELENA["picture"]}"' in html
+    assert "Elena Rossi" in html
+    assert "You are commenting using your Association ID account." in html
+    assert f'action="{reverse("account_logout")}"' in html
+    assert f'name="next" value="{NEXT_URL}"' in html
+    assert "<summary>Change</summary>" in html
