@@ -1,5 +1,6 @@
 """The "commenting as" fragment at every comment form, the demo sign-in and logging out."""
 
+import re
 from http import HTTPStatus
 
 import pytest
@@ -9,7 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import User
-from tests.factories import make_user
+from tests.factories import make_post, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -24,19 +25,37 @@ def render_fragment(rf, user, session_key=None):
 
 
 def test_signed_out_reader_sees_one_click_post_buttons_for_configured_providers(
-    rf, social_providers_configured, settings, django_assert_num_queries
+    client, social_providers_configured, settings
 ):
     settings.DEBUG = False
+    post = make_post()
 
+    page = client.get(post.get_absolute_url()).text
+
+    assert "Log in to reply" in page
+    for provider in ["sso", "twitter_oauth2", "facebook", "google", "github", "linkedin"]:
+        form = re.search(rf'<form id="sign-in-{provider}" method="post" action="([^"]+)">', page)
+        assert form and form[1].startswith("/accounts/")
+        assert f'<button form="sign-in-{provider}"' in page
+        next_input = f'name="next" value="{post.get_absolute_url()}#respond" form="sign-in-{provider}"'
+        assert next_input in page
+    assert page.count('name="csrfmiddlewaretoken"') >= 7  # the comment form's and each sign-in
+    assert "Log in with Association ID" in page and "Log in with LinkedIn" in page
+    assert "Demo member" not in page
+
+
+def test_fragment_runs_no_queries(rf, social_providers_configured, django_assert_num_queries):
     with django_assert_num_queries(0):
         html = render_fragment(rf, AnonymousUser())
 
-    assert "Log in to reply" in html
-    assert html.count('<form method="post" action="/accounts/') == 6
-    assert html.count(f'name="next" value="{NEXT_URL}"') == 6
-    assert html.count('name="csrfmiddlewaretoken"') == 6
-    assert "Log in with Association ID" in html and "Log in with LinkedIn" in html
-    assert "Demo member" not in html
+    assert html.count("<button form=") == 6
+
+
+def test_pages_without_a_comment_form_carry_no_sign_in_forms(client, social_providers_configured):
+    response = client.get(reverse("blog:home"))
+
+    assert 'id="sign-in-' not in response.text
+    assert "csrftoken" not in response.cookies
 
 
 def test_fresh_site_shows_no_dead_buttons(rf, settings):
@@ -48,13 +67,13 @@ def test_fresh_site_shows_no_dead_buttons(rf, settings):
     assert "not set up on this site yet" in html
 
 
-def test_demo_sign_in_button_shows_only_in_development(rf, settings):
+def test_demo_sign_in_button_shows_only_in_development(client, settings):
     settings.DEBUG = True
 
-    html = render_fragment(rf, AnonymousUser())
+    page = client.get(make_post().get_absolute_url()).text
 
-    assert "Demo member (development only)" in html
-    assert f'action="{reverse("accounts:demo_sign_in")}"' in html
+    assert "Demo member (development only)" in page
+    assert f'<form id="sign-in-demo" method="post" action="{reverse("accounts:demo_sign_in")}">' in page
 
 
 def test_log_out_is_a_post_that_returns_to_the_same_place(client):

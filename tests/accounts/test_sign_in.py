@@ -12,9 +12,8 @@ from allauth.socialaccount.models import SocialAccount, SocialToken
 from django.urls import reverse
 
 from accounts.models import User
-from tests.accounts.test_commenting_as import NEXT_URL, render_fragment
 from tests.conftest import SSO_SERVER_URL
-from tests.factories import make_user
+from tests.factories import make_post, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -236,14 +235,16 @@ def test_x_member_without_an_email_address_is_signed_up_without_any_form(
     assert SocialToken.objects.count() == 0
 
 
-def test_after_sign_in_the_comment_form_shows_who_comments_with_which_account(client, sso, rf):
-    sign_in_with_sso(client, sso, ELENA, next_url=NEXT_URL)
+def test_after_sign_in_the_comment_form_shows_who_comments_with_which_account(client, sso):
+    post = make_post()
+    next_url = f"{post.get_absolute_url()}#respond"
 
-    html = render_fragment(rf, signed_in_user(client), client.session.session_key)
+    landing = sign_in_with_sso(client, sso, ELENA, next_url=next_url)
+    page = client.get(landing["Location"]).text
 
-    assert f'src="{ELENA["picture"]}"' in html
-    assert "Elena Rossi" in html
-    assert "You are commenting using your Association ID account." in html
-    assert f'action="{reverse("account_logout")}"' in html
-    assert f'name="next" value="{NEXT_URL}"' in html
-    assert "<summary>Change</summary>" in html
+    assert f'src="{ELENA["picture"]}"' in page
+    assert "Elena Rossi" in page
+    assert "You are commenting using your Association ID account." in page
+    assert f'<form id="log-out-form" method="post" action="{reverse("account_logout")}">' in page
+    assert f'name="next" value="{next_url}" form="log-out-form"' in page
+    assert "<summary>Change</summary>" in page
