@@ -37,8 +37,8 @@ def test_signed_out_reader_sees_one_click_post_buttons_for_configured_providers(
         form = re.search(rf'<form id="sign-in-{provider}" method="post" action="([^"]+)">', page)
         assert form and form[1].startswith("/accounts/")
         assert f'<button form="sign-in-{provider}"' in page
-        next_input = f'name="next" value="{post.get_absolute_url()}#respond" form="sign-in-{provider}"'
-        assert next_input in page
+        respond_url = f"{post.get_absolute_url()}#respond"
+        assert f'name="next" value="{respond_url}" form="sign-in-{provider}"' in page
     assert page.count('name="csrfmiddlewaretoken"') >= 7  # the comment form's and each sign-in
     assert "Log in with Association ID" in page and "Log in with LinkedIn" in page
     assert "Demo member" not in page
@@ -73,7 +73,8 @@ def test_demo_sign_in_button_shows_only_in_development(client, settings):
     page = client.get(make_post().get_absolute_url()).text
 
     assert "Demo member (development only)" in page
-    assert f'<form id="sign-in-demo" method="post" action="{reverse("accounts:demo_sign_in")}">' in page
+    demo_url = reverse("accounts:demo_sign_in")
+    assert f'<form id="sign-in-demo" method="post" action="{demo_url}">' in page
 
 
 def test_log_out_is_a_post_that_returns_to_the_same_place(client):
