@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.admin import ActionLocation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -17,7 +18,13 @@ class ModerationEventInline(admin.TabularInline):
         return False
 
 
-def _moderation_action(service, verb):
+def _moderation_action(service, description, verb):
+    # Offered on the list (bulk) and on each comment's own page, both through the service.
+    @admin.action(
+        permissions=["moderate"],
+        description=description,
+        location=[ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM],
+    )
     def action(modeladmin, request, queryset):
         changed = sum(
             service(comment=comment, moderator=request.user)
@@ -31,7 +38,6 @@ def _moderation_action(service, verb):
         )
 
     action.__name__ = service.__name__
-    action.allowed_permissions = ("moderate",)
     return action
 
 
@@ -57,10 +63,10 @@ class CommentAdmin(admin.ModelAdmin):
     fields = readonly_fields
     inlines = [ModerationEventInline]
     actions = [
-        _moderation_action(services.comment_approve, _("approved")),
-        _moderation_action(services.comment_reject, _("rejected")),
-        _moderation_action(services.comment_mark_spam, _("marked as spam")),
-        _moderation_action(services.comment_remove, _("removed")),
+        _moderation_action(services.comment_approve, _("Approve"), _("approved")),
+        _moderation_action(services.comment_reject, _("Reject"), _("rejected")),
+        _moderation_action(services.comment_mark_spam, _("Mark as spam"), _("marked as spam")),
+        _moderation_action(services.comment_remove, _("Remove"), _("removed")),
     ]
 
     def has_moderate_permission(self, request):
@@ -72,8 +78,3 @@ class CommentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions

@@ -49,11 +49,11 @@
   }
 
   // Signing in from a reply form must come back to that reply form.
-  function pointSignInAt(form, nextUrl) {
-    form.querySelectorAll("input[name=next]").forEach(function (input) {
+  function pointSignInAt(area, nextUrl) {
+    area.querySelectorAll("input[name=next]").forEach(function (input) {
       input.value = nextUrl;
     });
-    form.querySelectorAll("a[href*='next=']").forEach(function (link) {
+    area.querySelectorAll("a[href*='next=']").forEach(function (link) {
       var url = new URL(link.href, window.location.href);
       url.searchParams.set("next", nextUrl);
       link.href = url.pathname + url.search + url.hash;
@@ -81,7 +81,7 @@
       if (cancel) cancel.hidden = false;
       form.querySelector("textarea").value = "";
       restoreDraft(form);
-      pointSignInAt(form, link.getAttribute("href"));
+      pointSignInAt(respond, link.getAttribute("href"));
       setStatus(form, "");
       form.querySelector("textarea").focus();
     }
@@ -94,7 +94,7 @@
       if (cancel) cancel.hidden = true;
       form.querySelector("textarea").value = "";
       restoreDraft(form);
-      pointSignInAt(form, essayNext);
+      pointSignInAt(respond, essayNext);
     }
 
     section.addEventListener("click", function (event) {

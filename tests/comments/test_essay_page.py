@@ -1,0 +1,123 @@
+from http import HTTPStatus
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from comments.models import Comment
+from tests.factories import (
+    make_author,
+    make_comment,
+    make_moderator,
+    make_post,
+    make_thread,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+S = Comment.Status
+
+
+@pytest.mark.parametrize(
+    ("approved", "pending", "heading"),
+    [
+        (0, 0, "No thoughts yet"),
+        (0, 2, "No thoughts yet"),
+        (1, 1, "One thought on “On Stewardship”"),
+        (2, 0, "2 thoughts on “On Stewardship”"),
+    ],
+)
+def test_the_heading_counts_only_what_the_public_sees(client, post, approved, pending, heading):
+    make_thread(post=post, count=approved, depth=1)
+    make_thread(post=post, count=pending, depth=1, status=S.PENDING)
+
+    html = client.get(post.get_absolute_url()).content.decode()
+
+    assert f'<h2 id="comments-heading">{heading}</h2>' in html
+
+
+def _queries_for_essay_page(client, post):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(post.get_absolute_url())
+    assert response.status_code == HTTPStatus.OK
+    return len(captured)
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "member", "moderator"])
+def test_the_essay_page_runs_the_same_queries_whatever_its_number_of_comments(client, viewer):
+    users = [make_user() for _ in range(8)]
+    if viewer == "member":
+        client.force_login(users[0])
+    elif viewer == "moderator":
+        client.force_login(make_moderator())
+    counts = []
+    for size in (0, 10, 500):
+        post = make_post()
+        make_thread(post=post, count=size, depth=5, authors=users)
+        make_thread(post=post, count=size // 10, depth=2, authors=users, status=S.PENDING)
+        counts.append(_queries_for_essay_page(client, post))
+
+    assert counts[0] == counts[1] == counts[2]
+    assert counts[0] <= 8
+
+
+def test_a_500_comment_essay_page_stays_within_its_query_budget(
+    client, django_assert_max_num_queries
+):
+    post = make_post()
+    make_thread(post=post, count=500, depth=5)
+    client.force_login(make_user())
+
+    with django_assert_max_num_queries(8):
+        client.get(post.get_absolute_url())
+
+
+def test_comments_show_permalink_avatar_badges_and_reply_context(client):
+    essayist = make_user(display_name="Esther Essayist", avatar_url="https://img.example/e.png")
+    post = make_post(authors=[make_author(user=essayist)])
+    moderator = make_moderator(display_name="Morgan Mod")
+    first = make_comment(post=post, author=essayist, body="Thanks for reading")
+    reply = make_comment(parent=first, author=moderator, body="A fine essay")
+
+    html = client.get(post.get_absolute_url()).content.decode()
+
+    assert f'<li id="comment-{first.pk}"' in html
+    assert f'href="#comment-{first.pk}"' in html
+    assert 'src="https://img.example/e.png"' in html
+    assert ">MM</span>" in html  # generated initials for the member without a picture
+    assert "Author of this essay" in html
+    assert "Moderator</span>" in html
+    assert f'in reply to <a href="#comment-{first.pk}">Esther Essayist</a>' in html
+    assert html.index("Thanks for reading") < html.index("A fine essay")
+    assert f'id="comment-{reply.pk}"' in html
+
+
+def test_a_removed_comment_with_replies_leaves_a_placeholder_for_the_public(client, post):
+    removed = make_comment(post=post, status=S.REMOVED, body="Regrettable words")
+    make_comment(parent=removed, body="Still worth reading")
+
+    html = client.get(post.get_absolute_url()).content.decode()
+
+    assert "This comment was removed." in html
+    assert "Regrettable words" not in html
+    assert "Still worth reading" in html
+    assert "in reply to <a" in html and "an earlier comment" in html
+
+
+def test_a_moderator_sees_every_comment_with_its_status_and_buttons(client, post):
+    make_comment(post=post, status=S.SPAM, body="Spammy text")
+    client.force_login(make_moderator())
+
+    html = client.get(post.get_absolute_url()).content.decode()
+
+    assert "Spammy text" in html
+    assert '<p class="comment__status">Spam</p>' in html
+    assert 'value="approve"' in html
+
+
+def test_readers_who_are_not_signed_in_see_log_in_to_reply(client, post):
+    html = client.get(post.get_absolute_url()).content.decode()
+
+    assert "Log in to reply" in html
+    assert "Post comment" not in html
