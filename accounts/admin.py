@@ -1,9 +1,14 @@
 from allauth.socialaccount.models import SocialApp, SocialToken
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Count
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Author, User
+from accounts.photos import BYLINE_SIZE, PhotoField
+from accounts.authors import author_photo_changed
 
 
 @admin.register(User)
@@ -23,3 +28,57 @@ class UserAdmin(BaseUserAdmin):
 # admin pages for them would only invite rows that conflict with the settings.
 admin.site.unregister(SocialApp)
 admin.site.unregister(SocialToken)
+class AuthorForm(forms.ModelForm):
+    photo = PhotoField(
+        label=_("photo"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=Author._meta.get_field("photo").help_text,
+    )
+
+    class Meta:
+        model = Author
+        fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose and order them)
+        widgets = {
+            "bio": forms.Textarea(attrs={"rows": 6}),
+            "social_links": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    form = AuthorForm
+    list_display = ["thumbnail", "name", "credentials", "job_title", "organisation", "essay_count"]
+    list_display_links = ["thumbnail", "name"]
+    search_fields = ["name", "organisation", "job_title"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["user"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "credentials", "job_title", "organisation"]}),
+        (_("Bio"), {"fields": ["bio", "photo", "website", "social_links"]}),
+        (_("Account"), {"fields": ["user"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(essays=Count("posts")).order_by("name")
+
+    @admin.display(description=_("photo"))
+    def thumbnail(self, author):
+        photo = author.photo_at(BYLINE_SIZE)
+        if photo is None:
+            return "—"
+        return format_html(
+            '<img src="{}" width="{}" height="{}" alt="" style="border-radius:50%">',
+            photo["src"],
+            photo["width"],
+            photo["height"],
+        )
+
+    @admin.display(description=_("essays"), ordering="essays")
+    def essay_count(self, author):
+        return author.essays
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "photo" in form.changed_data:
+            author_photo_changed(author=obj)

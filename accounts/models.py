@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from accounts.markup import render_markdown
+from accounts.photos import BIO_SIZE, BYLINE_SIZE
 
 
 def unique_slug(queryset, text: str, *, max_length: int) -> str:
@@ -160,6 +161,25 @@ class Author(models.Model):
     def role(self) -> str:
         """ "Vice president of clinical technology, Riverside Health" — or whichever part is set."""
         return ", ".join(part for part in (self.job_title, self.organisation) if part)
+
+    def photo_at(self, size: int) -> dict | None:
+        """src, srcset, width and height for showing the photo as a `size`-pixel square."""
+        stored = self.photo_renditions or {}
+        if str(size) not in stored:
+            return None
+        storage = self._meta.get_field("photo").storage
+        src = storage.url(stored[str(size)])
+        double = stored.get(str(size * 2))
+        srcset = f"{src} 1x, {storage.url(double)} 2x" if double else ""
+        return {"src": src, "srcset": srcset, "width": size, "height": size}
+
+    @property
+    def byline_photo(self) -> dict | None:
+        return self.photo_at(BYLINE_SIZE)
+
+    @property
+    def bio_photo(self) -> dict | None:
+        return self.photo_at(BIO_SIZE)
 
     def social_link_list(self) -> list[tuple[str, str]]:
         """(label, address) for each social link: the label is the site's host name."""

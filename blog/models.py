@@ -110,7 +110,16 @@ class Post(models.Model):
         "accounts.Author", through="PostAuthor", related_name="posts", verbose_name=_("authors")
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="posts", verbose_name=_("tags"))
-    featured_image = models.ImageField(_("featured image"), upload_to="posts/", blank=True)
+    featured_image = models.ImageField(
+        _("featured image"),
+        upload_to="posts/",
+        blank=True,
+        width_field="featured_image_width",
+        height_field="featured_image_height",
+        help_text=_("Shown under the title and when the essay is shared. Wide, at least 1200 px."),
+    )
+    featured_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    featured_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     featured_image_alt = models.CharField(
         _("featured image description"),
         max_length=250,

@@ -1,15 +1,132 @@
-from django.shortcuts import get_object_or_404, render
+from datetime import date
 
-from blog.models import Post
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from accounts.models import Author
+from blog.models import Post, Tag
+from blog.search import MAX_QUERY_LENGTH, highlight, search_posts
 from comments.thread import comment_thread  # the one read function blog asks of comments
 
+PER_PAGE = 10
 
+
+def _page(request, queryset):
+    """The requested page of a list; out-of-range or malformed numbers give the nearest page."""
+    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)  # evaluated here: templates run no queries
+    return page
+
+
+def _nonempty_page(request, queryset):
+    """Like _page, but a list with no published essay at all is not found (no empty pages)."""
+    page = _page(request, queryset)
+    if not page.paginator.count:
+        raise Http404
+    return page
+
+
+def _listing():
+    return Post.objects.published().with_bylines()
+
+
+@require_safe
 def home(request):
-    """The front page: latest essays (filled in by the essays feature)."""
-    return render(request, "blog/home.html")
+    """The front page: the latest essays, newest first."""
+    return render(request, "blog/home.html", {"page_obj": _page(request, _listing())})
 
 
-def post_detail(request, slug):
-    post = get_object_or_404(Post.objects.published(), slug=slug)
+def _essay_page(request, post, *, is_preview=False):
+    # The essay page is the one place where blog asks comments for something: the thread.
     thread = comment_thread(post=post, viewer=request.user)
-    return render(request, "blog/post_detail.html", {"post": post, "thread": thread})
+    context = {"post": post, "thread": thread, "is_preview": is_preview}
+    return render(request, "blog/post_detail.html", context)
+
+
+@require_safe
+def post_detail(request, slug):
+    post = get_object_or_404(Post.objects.published().with_bylines().with_tags(), slug=slug)
+    return _essay_page(request, post)
+
+
+def can_preview(user) -> bool:
+    return user.is_active and user.is_staff and user.has_perm("blog.view_post")
+
+
+@never_cache
+@require_safe
+def post_preview(request, pk):
+    """Any essay, published or not, exactly as readers will see it: for staff only."""
+    if not can_preview(request.user):
+        raise Http404
+    post = get_object_or_404(Post.objects.with_bylines().with_tags(), pk=pk)
+    return _essay_page(request, post, is_preview=True)
+
+
+@require_safe
+def author_detail(request, slug):
+    """An author's bio and published essays; unknown until their first essay is public."""
+    author = get_object_or_404(Author, slug=slug)
+    page = _nonempty_page(request, _listing().filter(authors=author))
+    return render(request, "blog/author_detail.html", {"author": author, "page_obj": page})
+
+
+@require_safe
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    page = _nonempty_page(request, _listing().filter(tags=tag))
+    return render(request, "blog/tag_detail.html", {"tag": tag, "page_obj": page})
+
+
+@require_safe
+def archive_index(request):
+    """Every month with published essays, and how many."""
+    months = list(
+        Post.objects.published()
+        .annotate(month=TruncMonth("published_at"))
+        .values("month")
+        .annotate(essays=Count("id"))
+        .order_by("-month")
+    )
+    return render(request, "blog/archive_index.html", {"months": months})
+
+
+@require_safe
+def archive_period(request, year, month=None):
+    """The published essays of a year, or of one month of it."""
+    if not 1 <= year <= 9999 or month is not None and not 1 <= month <= 12:
+        raise Http404
+    posts = _listing().filter(published_at__year=year)
+    if month is not None:
+        posts = posts.filter(published_at__month=month)
+    page = _nonempty_page(request, posts)
+    period = date(year, month or 1, 1)
+    context = {"page_obj": page, "year": year, "month": month, "period": period}
+    return render(request, "blog/archive_period.html", context)
+
+
+@require_safe
+def search(request):
+    """Full-text search over titles, summaries and bodies of published essays."""
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    page = _page(request, search_posts(query)) if query else None
+    for post in page.object_list if page else []:
+        post.excerpt = highlight(post.headline)
+    return render(request, "blog/search.html", {"query": query, "page_obj": page})
+
+
+@require_safe
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        f"Disallow: {reverse('admin:index')}",
+        f"Disallow: {reverse('blog:search')}",
+        f"Sitemap: {request.build_absolute_uri(reverse('blog:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

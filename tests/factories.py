@@ -1,11 +1,14 @@
 """Test data builders: plain functions with sensible defaults, every field overridable."""
 
 import itertools
+from io import BytesIO
 
+from django.contrib.auth.models import Group
 from django.utils import timezone
+from PIL import Image
 
 from accounts.models import Author, User
-from blog.models import Post, PostAuthor
+from blog.models import Post, PostAuthor, Tag
 
 _sequence = itertools.count(1)
 
@@ -25,7 +28,7 @@ def make_author(**fields) -> Author:
     return Author.objects.create(**fields)
 
 
-def make_post(*, authors=None, **fields) -> Post:
+def make_post(*, authors=None, tags=(), **fields) -> Post:
     n = next(_sequence)
     fields.setdefault("title", f"Essay {n}")
     fields.setdefault("slug", f"essay-{n}")
@@ -35,7 +38,32 @@ def make_post(*, authors=None, **fields) -> Post:
     post = Post.objects.create(**fields)
     for position, author in enumerate(authors or [make_author()]):
         PostAuthor.objects.create(post=post, author=author, position=position)
+    post.tags.set(tags)
     return post
+
+
+def make_tag(**fields) -> Tag:
+    n = next(_sequence)
+    fields.setdefault("name", f"Topic {n}")
+    fields.setdefault("slug", f"topic-{n}")
+    return Tag.objects.create(**fields)
+
+
+def make_staff(*, group: str, **fields) -> User:
+    """A staff user whose permissions come only from the named group (Editors, Moderators)."""
+    user = make_user(is_staff=True, **fields)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def image_bytes(*, size=(400, 300), image_format="JPEG", color=(40, 90, 160), exif=None) -> bytes:
+    """An image file's bytes, made with Pillow; `exif` is a PIL.Image.Exif to embed."""
+    mode = "RGBA" if image_format == "PNG" else "RGB"
+    image = Image.new(mode, size, color)
+    buffer = BytesIO()
+    extra = {"exif": exif} if exif is not None else {}
+    image.save(buffer, format=image_format, **extra)
+    return buffer.getvalue()
 
 
 # Comments (comments app)

@@ -1,0 +1,117 @@
+"""Author photos: checked with Pillow, stripped of metadata, cut into square renditions.
+
+An upload is decoded once here and never trusted: its declared type and name are ignored, its
+pixels are re-encoded, so EXIF (GPS position, camera serial numbers), XMP and comments stay
+behind. Renditions are square crops at the sizes the pages show (and twice that, for sharp
+screens).
+"""
+
+import warnings
+from io import BytesIO
+from uuid import uuid4
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_PIXELS = 40_000_000  # 40 megapixels: any real portrait; larger only wastes memory
+MIN_EDGE = 240
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
+BYLINE_SIZE = 48
+BIO_SIZE = 120
+RENDITION_SIZES = (BYLINE_SIZE, BYLINE_SIZE * 2, BIO_SIZE, BIO_SIZE * 2)
+
+
+def _open_checked(upload) -> Image.Image:
+    if upload.size > MAX_BYTES:
+        raise ValidationError(
+            _("This photo is %(size)s; the largest accepted is %(limit)s."),
+            code="too_many_bytes",
+            params={"size": filesizeformat(upload.size), "limit": filesizeformat(MAX_BYTES)},
+        )
+    upload.seek(0)
+    try:
+        # Pillow warns, then refuses, when a header claims more pixels than is safe to decode.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(upload)
+            if image.format not in ACCEPTED_FORMATS:
+                raise ValidationError(
+                    _("Upload a JPEG, PNG or WebP photo (this file is %(format)s)."),
+                    code="wrong_type",
+                    params={"format": image.format or _("of an unknown type")},
+                )
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise ValidationError(
+                    _("This photo is %(width)d × %(height)d pixels; the most accepted is "
+                      "%(limit)d megapixels. Scale it down and upload it again."),
+                    code="too_many_pixels",
+                    params={"width": width, "height": height, "limit": MAX_PIXELS // 1_000_000},
+                )  # fmt: skip
+            if min(width, height) < MIN_EDGE:
+                raise ValidationError(
+                    _("This photo is %(width)d × %(height)d pixels; it needs at least "
+                      "%(min)d pixels on each side to look sharp."),
+                    code="too_small",
+                    params={"width": width, "height": height, "min": MIN_EDGE},
+                )  # fmt: skip
+            image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ValidationError(
+            _("This file claims to be an enormous image and cannot be opened safely."),
+            code="decompression_bomb",
+        ) from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise ValidationError(
+            _("This file is not an image that can be read. Upload a JPEG, PNG or WebP photo."),
+            code="not_an_image",
+        ) from error
+    return image
+
+
+def clean_photo(upload) -> ContentFile:
+    """Check an uploaded photo; return it re-encoded without metadata (or raise ValidationError)."""
+    image = ImageOps.exif_transpose(_open_checked(upload))  # turn it upright before EXIF goes
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    image = image.convert("RGBA" if has_alpha else "RGB")
+    image.info = {}
+    buffer = BytesIO()
+    if has_alpha:
+        image.save(buffer, format="PNG", optimize=True)
+        extension = "png"
+    else:
+        image.save(buffer, format="JPEG", quality=88, optimize=True)
+        extension = "jpg"
+    return ContentFile(buffer.getvalue(), name=f"{uuid4().hex}.{extension}")
+
+
+def square_renditions(photo_file) -> dict[int, ContentFile]:
+    """Square JPEG crops of a stored photo, keyed by edge length in pixels."""
+    photo_file.seek(0)
+    with Image.open(photo_file) as source:
+        image = source.convert("RGBA")
+    flat = Image.new("RGB", image.size, "white")
+    flat.paste(image, mask=image.getchannel("A"))
+    renditions = {}
+    for size in RENDITION_SIZES:
+        # Portraits keep the head: crop a little above the middle.
+        square = ImageOps.fit(flat, (size, size), Image.Resampling.LANCZOS, centering=(0.5, 0.4))
+        buffer = BytesIO()
+        square.save(buffer, format="JPEG", quality=85, optimize=True, progressive=True)
+        renditions[size] = ContentFile(buffer.getvalue(), name=f"{size}.jpg")
+    return renditions
+
+
+class PhotoField(forms.ImageField):
+    """A form field that accepts only photos that pass clean_photo(), with clear messages."""
+
+    def to_python(self, data):
+        upload = forms.FileField.to_python(self, data)  # skip ImageField's vaguer check
+        if upload is None:
+            return None
+        return clean_photo(upload)

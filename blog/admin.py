@@ -1,0 +1,150 @@
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from blog.models import Post, PostAuthor, Tag
+from blog.services import post_publish, post_unpublish
+
+
+class PostAuthorInline(admin.TabularInline):
+    model = PostAuthor
+    fields = ["position", "author"]
+    autocomplete_fields = ["author"]
+    extra = 1
+    min_num = 1
+    verbose_name = _("author")
+    verbose_name_plural = _("authors (the byline, in order: lowest number first)")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # The admin passes min_num but not validate_min: an essay needs at least one author.
+        return super().get_formset(request, obj, validate_min=True, **kwargs)
+
+
+class PostForm(forms.ModelForm):
+    class Meta:
+        model = Post
+        fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose and order them)
+        widgets = {
+            "dek": forms.Textarea(attrs={"rows": 3}),
+            "body": forms.Textarea(attrs={"rows": 28, "class": "vLargeTextField"}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("featured_image") and not data.get("featured_image_alt", "").strip():
+            self.add_error(
+                "featured_image_alt",
+                _("Describe the featured image for readers who cannot see it."),
+            )
+        if (
+            data.get("comment_mode") == Post.CommentMode.AUTO_CLOSE
+            and data.get("comments_close_after_days") == 0
+        ):
+            self.add_error(
+                "comments_close_after_days",
+                _("Give at least one day, or choose “Closed” instead."),
+            )
+        return data
+
+
+class StateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("draft", _("Draft")), ("scheduled", _("Scheduled")), ("live", _("Published"))]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "draft":
+                return queryset.filter(status=Post.Status.DRAFT)
+            case "scheduled":
+                return queryset.scheduled()
+            case "live":
+                return queryset.published()
+        return queryset
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    form = PostForm
+    inlines = [PostAuthorInline]
+    list_display = ["title", "state", "published_at", "byline", "comment_count", "word_count"]
+    list_filter = [StateFilter, "comment_mode", "tags", "authors"]
+    search_fields = ["title", "dek", "authors__name"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["tags"]
+    readonly_fields = ["word_count", "comment_count", "updated_at"]
+    actions = ["publish_selected", "unpublish_selected"]
+    list_per_page = 50
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "dek", "body", "tags"]}),
+        (
+            _("Featured image"),
+            {"fields": ["featured_image", "featured_image_alt"], "classes": ["collapse"]},
+        ),
+        (_("Publishing"), {"fields": ["status", "published_at"]}),
+        (_("Comments"), {"fields": ["comment_mode", "comments_close_after_days"]}),
+        (_("Figures"), {"fields": ["word_count", "comment_count", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_bylines()
+
+    @admin.display(description=_("state"))
+    def state(self, post):
+        return post.state_label()
+
+    @admin.display(description=_("authors"))
+    def byline(self, post):
+        return ", ".join(author.name for author in post.byline_authors)
+
+    def view_on_site(self, post):
+        # Staff see what is not public yet at its preview address; the public one would 404.
+        return post.get_absolute_url() if post.is_published() else post.get_preview_url()
+
+    @admin.action(description=_("Publish the selected essays"), permissions=["change"])
+    def publish_selected(self, request, queryset):
+        posts = list(queryset)
+        for post in posts:
+            post_publish(post=post)
+        scheduled = sum(post.is_scheduled() for post in posts)
+        message = ngettext("Published %(n)d essay.", "Published %(n)d essays.", len(posts)) % {
+            "n": len(posts)
+        }
+        if scheduled:
+            message += " " + _("%(s)d of them will go public at their later dates.") % {
+                "s": scheduled
+            }
+        self.message_user(request, message, messages.SUCCESS)
+
+    @admin.action(
+        description=_("Unpublish the selected essays (back to draft)"), permissions=["change"]
+    )
+    def unpublish_selected(self, request, queryset):
+        posts = list(queryset)
+        for post in posts:
+            post_unpublish(post=post)
+        self.message_user(
+            request,
+            ngettext("%(n)d essay is a draft again.", "%(n)d essays are drafts again.", len(posts))
+            % {"n": len(posts)},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "essay_count"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(essays=Count("posts")).order_by("name")
+
+    @admin.display(description=_("essays"), ordering="essays")
+    def essay_count(self, tag):
+        return tag.essays

@@ -1,0 +1,98 @@
+"""RSS 2.0 and Atom feeds of published essays: the whole site, one tag, one author."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Author
+from blog.models import Post, Tag
+
+FEED_LENGTH = 20
+
+
+class EssayFeed(Feed):
+    """The latest essays of the site."""
+
+    title = settings.SITE_NAME
+    description = settings.SITE_TAGLINE
+
+    def link(self, obj=None):
+        return obj.get_absolute_url() if obj else reverse("blog:home")
+
+    def posts(self, obj):
+        return Post.objects.published()
+
+    def items(self, obj=None):
+        return self.posts(obj).with_bylines().with_tags()[:FEED_LENGTH]
+
+    def item_title(self, post):
+        return post.title
+
+    def item_description(self, post):
+        return post.dek or Truncator(post.body_text).words(60)
+
+    def item_pubdate(self, post):
+        return post.published_at
+
+    def item_updateddate(self, post):
+        return post.updated_at
+
+    def item_author_name(self, post):
+        return ", ".join(author.name_with_credentials for author in post.byline_authors)
+
+    def item_categories(self, post):
+        return [tag.name for tag in post.tag_list]
+
+
+class TagFeed(EssayFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, tag):
+        return _("%(site)s: essays on %(tag)s") % {"site": settings.SITE_NAME, "tag": tag.name}
+
+    def description(self, tag):
+        return self.title(tag)
+
+    def posts(self, tag):
+        return Post.objects.published().filter(tags=tag)
+
+
+class AuthorFeed(EssayFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Author, slug=slug)
+
+    def title(self, author):
+        return _("%(site)s: essays by %(author)s") % {
+            "site": settings.SITE_NAME,
+            "author": author.name,
+        }
+
+    def description(self, author):
+        return self.title(author)
+
+    def posts(self, author):
+        return Post.objects.published().filter(authors=author)
+
+
+class EssayAtomFeed(EssayFeed):
+    feed_type = Atom1Feed
+    subtitle = EssayFeed.description
+
+
+class TagAtomFeed(TagFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, tag):
+        return self.description(tag)
+
+
+class AuthorAtomFeed(AuthorFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, author):
+        return self.description(author)

@@ -1,0 +1,47 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from accounts.models import Author
+from blog.models import Post, Tag
+
+
+class PostSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return Post.objects.published().only("slug", "updated_at")
+
+    def lastmod(self, post):
+        return post.updated_at
+
+
+class AuthorSitemap(Sitemap):
+    """Authors with at least one published essay (their pages 404 otherwise)."""
+
+    def items(self):
+        return Author.objects.filter(posts__in=Post.objects.published()).distinct().order_by("slug")
+
+
+class TagSitemap(Sitemap):
+    """Tags with at least one published essay."""
+
+    def items(self):
+        return Tag.objects.filter(posts__in=Post.objects.published()).distinct().order_by("slug")
+
+
+class PageSitemap(Sitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return ["blog:home", "blog:archive_index"]
+
+    def location(self, name):
+        return reverse(name)
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "essays": PostSitemap,
+    "authors": AuthorSitemap,
+    "tags": TagSitemap,
+}

@@ -1,0 +1,214 @@
+from datetime import datetime, timedelta
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from blog.models import Post
+from tests.factories import make_author, make_post, make_tag
+
+pytestmark = pytest.mark.django_db
+
+
+def at(year, month, day):
+    return timezone.make_aware(datetime(year, month, day, 12, 0))
+
+
+def test_home_lists_latest_essays_with_dek_authors_date_reading_time_and_comments(client):
+    amara = make_author(name="Amara Okafor", credentials="CCE")
+    tom = make_author(name="Tom Lind")
+    post = make_post(
+        title="Alarm fatigue",
+        dek="Too many beeps.",
+        body="word " * 460,
+        authors=[amara, tom],
+        published_at=at(2026, 3, 4),
+        comment_count=3,
+    )
+
+    body = client.get(reverse("blog:home")).content.decode()
+
+    assert f'<a href="{post.get_absolute_url()}">Alarm fatigue</a>' in body
+    assert "Too many beeps." in body
+    assert 'By <a href="/authors/' in body and "Amara Okafor, CCE</a> and <a" in body
+    assert "4 March 2026" in body and "2 min read" in body and "3 comments" in body
+
+
+def test_home_pages_ten_essays_at_a_time_and_tolerates_odd_page_numbers(client):
+    for day in range(1, 13):
+        make_post(title=f"Essay of day {day}", published_at=at(2026, 1, day))
+
+    first = client.get(reverse("blog:home")).content.decode()
+    second = client.get(reverse("blog:home"), {"page": 2}).content.decode()
+    odd = client.get(reverse("blog:home"), {"page": "zzz"})
+
+    assert "Essay of day 12" in first and "Essay of day 3<" in first
+    assert "Essay of day 2<" not in first
+    assert "Essay of day 2<" in second and "Page 2 of 2" in second
+    assert odd.status_code == HTTPStatus.OK
+
+
+def test_essay_page_shows_byline_dates_tags_body_and_a_bio_box_per_author(client):
+    amara = make_author(
+        name="Amara Okafor",
+        credentials="CCE",
+        job_title="Vice president of clinical technology",
+        organisation="Riverside Health",
+        bio="She chairs the *standards* committee.",
+    )
+    tom = make_author(name="Tom Lind", bio="Tom fixes ventilators.")
+    tag = make_tag(name="Alarms")
+    post = make_post(body="## A heading\n\nThe body.", authors=[amara, tom], tags=[tag])
+
+    body = client.get(post.get_absolute_url()).content.decode()
+
+    assert f'<a href="{amara.get_absolute_url()}">Amara Okafor, CCE</a> and' in body
+    assert '<h2 id="section-a-heading">A heading</h2>' in body
+    assert f'<a href="{tag.get_absolute_url()}" rel="tag">Alarms</a>' in body
+    assert "About the authors" in body
+    assert "Vice president of clinical technology, Riverside Health" in body
+    assert "She chairs the <em>standards</em> committee." in body
+    assert "Tom fixes ventilators." in body
+    assert body.index("About the authors") < body.index('<section id="comments"')
+
+
+def test_essay_page_keeps_the_comments_placeholder_for_the_comments_feature(client):
+    body = client.get(make_post().get_absolute_url()).content.decode()
+
+    assert '<section id="comments" class="comments" aria-labelledby="comments-heading">' in body
+
+
+def test_essay_page_has_canonical_link_and_sharing_meta(client):
+    post = make_post(title="Pumps", dek="On infusion pumps.", tags=[make_tag(name="Devices")])
+
+    body = client.get(post.get_absolute_url()).content.decode()
+
+    assert f'<link rel="canonical" href="http://testserver{post.get_absolute_url()}">' in body
+    assert '<meta property="og:type" content="article">' in body
+    assert '<meta property="og:title" content="Pumps">' in body
+    assert '<meta property="og:description" content="On infusion pumps.">' in body
+    assert '<meta property="article:tag" content="Devices">' in body
+    assert '<meta name="twitter:card" content="summary">' in body
+
+
+def test_essay_updated_well_after_publication_says_so(client):
+    post = make_post(published_at=timezone.now() - timedelta(days=10))
+
+    body = client.get(post.get_absolute_url()).content.decode()
+
+    assert "Updated <time" in body
+
+
+def test_author_page_shows_bio_and_only_their_published_essays(client):
+    author = make_author(name="Priya Raman", bio="Priya runs a *department*.")
+    make_post(title="Hers", authors=[author])
+    make_post(title="Somebody else's")
+
+    body = client.get(author.get_absolute_url()).content.decode()
+
+    assert "Priya runs a <em>department</em>." in body
+    assert "Hers" in body and "Somebody else" not in body
+    assert reverse("blog:author_feed", args=[author.slug]) in body
+
+
+def test_tag_page_lists_its_essays(client):
+    tag = make_tag(name="Cybersecurity")
+    make_post(title="Patch Tuesday", tags=[tag])
+    make_post(title="Untagged")
+
+    body = client.get(tag.get_absolute_url()).content.decode()
+
+    assert "Patch Tuesday" in body and "Untagged" not in body and "1 essay ·" in body
+
+
+def test_archive_lists_months_and_month_pages_list_their_essays(client):
+    make_post(title="January one", published_at=at(2026, 1, 10))
+    make_post(title="January two", published_at=at(2026, 1, 20))
+    make_post(title="March one", published_at=at(2026, 3, 5))
+
+    index = client.get(reverse("blog:archive_index")).content.decode()
+    january = client.get(reverse("blog:archive_month", args=[2026, 1])).content.decode()
+    year = client.get(reverse("blog:archive_year", args=[2026])).content.decode()
+
+    assert 'January</a> <span class="meta">(2)</span>' in index
+    assert 'March</a> <span class="meta">(1)</span>' in index
+    assert "January one" in january and "January two" in january and "March one" not in january
+    assert all(title in year for title in ("January one", "January two", "March one"))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/archive/2026/13/",
+        "/archive/0/",
+        "/archive/99999/",
+        "/archive/2019/",
+        "/authors/nobody/",
+        "/tags/nothing/",
+        "/essays/no-such-essay/",
+    ],
+)
+def test_impossible_or_empty_addresses_are_not_found(client, url):
+    make_post(published_at=at(2026, 1, 1))
+
+    assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_admin(client):
+    response = client.get("/robots.txt")
+
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    text = response.content.decode()
+    assert "Disallow: /admin/" in text
+    assert "Sitemap: http://testserver/sitemap.xml" in text
+
+
+def test_sitemap_lists_essays_authors_tags_and_pages(client):
+    tag = make_tag()
+    post = make_post(tags=[tag])
+    author = post.byline_authors[0]
+
+    xml = client.get("/sitemap.xml").content.decode()
+
+    for url in (post.get_absolute_url(), author.get_absolute_url(), tag.get_absolute_url(), "/"):
+        assert f"{url}</loc>" in xml
+
+
+def test_header_navigation_marks_the_current_page(client):
+    body = client.get(reverse("blog:archive_index")).content.decode()
+
+    assert '<nav class="site-nav" aria-label="Main">' in body
+    assert 'href="/archive/" aria-current="page">Archive</a>' in body
+    assert 'href="/search/">Search</a>' in body
+
+
+def _fill(n_posts):
+    authors = [make_author() for _ in range(3)]
+    tags = [make_tag() for _ in range(3)]
+    for _ in range(n_posts):
+        make_post(authors=authors, tags=tags)
+
+
+@pytest.mark.parametrize("n_posts", [1, 12])
+@pytest.mark.parametrize(
+    ("name", "queries"),
+    [("home", 3), ("post_detail", 3), ("author_detail", 4), ("tag_detail", 4), ("archive_year", 3)],
+)
+def test_reader_pages_run_a_constant_number_of_queries(
+    client, django_assert_max_num_queries, n_posts, name, queries
+):
+    _fill(n_posts)
+    post = Post.objects.with_bylines().with_tags().first()
+    args = {
+        "home": [],
+        "post_detail": [post.slug],
+        "author_detail": [post.byline_authors[0].slug],
+        "tag_detail": [post.tag_list[0].slug],
+        "archive_year": [post.published_at.year],
+    }[name]
+
+    with django_assert_max_num_queries(queries):
+        response = client.get(reverse(f"blog:{name}", args=args))
+
+    assert response.status_code == HTTPStatus.OK
