@@ -6,9 +6,9 @@ from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.authors import author_photo_changed
 from accounts.models import Author, User
 from accounts.photos import BYLINE_SIZE, PhotoField
-from accounts.authors import author_photo_changed
 
 
 @admin.register(User)
@@ -28,6 +28,8 @@ class UserAdmin(BaseUserAdmin):
 # admin pages for them would only invite rows that conflict with the settings.
 admin.site.unregister(SocialApp)
 admin.site.unregister(SocialToken)
+
+
 class AuthorForm(forms.ModelForm):
     photo = PhotoField(
         label=_("photo"),
