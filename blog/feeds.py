@@ -23,11 +23,13 @@ class EssayFeed(Feed):
     def link(self, obj=None):
         return obj.get_absolute_url() if obj else reverse("blog:home")
 
-    def posts(self, obj):
-        return Post.objects.published()
+    def posts(self, posts, obj):
+        """The feed's essays among `posts` (filtered after with_tags(), which aggregates tags)."""
+        return posts
 
     def items(self, obj=None):
-        return self.posts(obj).with_bylines().with_tags()[:FEED_LENGTH]
+        posts = Post.objects.published().with_bylines().with_tags()
+        return self.posts(posts, obj)[:FEED_LENGTH]
 
     def item_title(self, post):
         return post.title
@@ -58,8 +60,8 @@ class TagFeed(EssayFeed):
     def description(self, tag):
         return self.title(tag)
 
-    def posts(self, tag):
-        return Post.objects.published().filter(tags=tag)
+    def posts(self, posts, tag):
+        return posts.filter(tags=tag)
 
 
 class AuthorFeed(EssayFeed):
@@ -75,8 +77,8 @@ class AuthorFeed(EssayFeed):
     def description(self, author):
         return self.title(author)
 
-    def posts(self, author):
-        return Post.objects.published().filter(authors=author)
+    def posts(self, posts, author):
+        return posts.filter(authors=author)
 
 
 class EssayAtomFeed(EssayFeed):

@@ -195,8 +195,8 @@ def _fill(n_posts):
     ("name", "queries"),
     [
         ("home", 3),
-        # 3 for the essay, its bylines and tags; 3 for the comment thread (comments app).
-        ("post_detail", 6),
+        # The essay with its tags, its bylines; moderators and comments for the thread.
+        ("post_detail", 4),
         ("author_detail", 4),
         ("tag_detail", 4),
         ("archive_year", 3),
