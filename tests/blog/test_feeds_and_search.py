@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 def test_site_feed_parses_cleanly_with_authors_tags_and_dates(client, kind):
     amara = make_author(name="Amara Okafor", credentials="CCE")
     tag, other = make_tag(name="Alarms"), make_tag(name="Pumps")
-    post = make_post(title="Alarm fatigue", dek="Too many beeps.", authors=[amara], tags=[tag, other])
+    post = make_post(
+        title="Alarm fatigue", dek="Too many beeps.", authors=[amara], tags=[tag, other]
+    )
 
     response = client.get(reverse("blog:feed" if kind == "rss" else "blog:feed_atom"))
     feed = feedparser.parse(response.content)

@@ -43,16 +43,18 @@ SURFACES = {
     "essay page": lambda c, p, a, t: shows(c, p.get_absolute_url(), p.title),
     "author page": lambda c, p, a, t: shows(c, a.get_absolute_url(), p.title),
     "tag page": lambda c, p, a, t: shows(c, t.get_absolute_url(), p.title),
-    "archive index": lambda c, p, a, t: shows(
-        c, reverse("blog:archive_index"), f"/archive/{p.published_at.year}/"
-    )
-    if p.published_at
-    else shows(c, reverse("blog:archive_index"), "/archive/2"),
-    "month archive": lambda c, p, a, t: p.published_at is not None
-    and shows(
-        c,
-        reverse("blog:archive_month", args=[p.published_at.year, p.published_at.month]),
-        p.title,
+    "archive index": lambda c, p, a, t: (
+        shows(c, reverse("blog:archive_index"), f"/archive/{p.published_at.year}/")
+        if p.published_at
+        else shows(c, reverse("blog:archive_index"), "/archive/2")
+    ),
+    "month archive": lambda c, p, a, t: (
+        p.published_at is not None
+        and shows(
+            c,
+            reverse("blog:archive_month", args=[p.published_at.year, p.published_at.month]),
+            p.title,
+        )
     ),
     "search": lambda c, p, a, t: shows(c, reverse("blog:search") + "?q=zymurgy", p.title),
     "site RSS": lambda c, p, a, t: in_feed(c, reverse("blog:feed"), p.title),
