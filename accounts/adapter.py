@@ -18,6 +18,10 @@ from accounts.services import user_refresh_from_provider
 logger = logging.getLogger(__name__)
 
 
+def user_display(user) -> str:
+    return user.get_display_name()
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         # Members join by signing in with a provider (SOCIALACCOUNT_ONLY: no local sign-up form).

@@ -166,6 +166,7 @@ ACCOUNT_EMAIL_VERIFICATION = "none"  # required by SOCIALACCOUNT_ONLY
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email"]
 ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_USER_DISPLAY = "accounts.adapter.user_display"  # "Signed in as Elena Rossi", not a username
 SOCIALACCOUNT_LOGIN_ON_GET = False  # login starts with a POST (the buttons are forms)
 SOCIALACCOUNT_AUTO_SIGNUP = True  # no sign-up form: the first sign-in creates the member
 SOCIALACCOUNT_QUERY_EMAIL = True  # ask for an address, for reply notifications
