@@ -3,34 +3,36 @@
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture
+def pgdata():
+    # Not tmp_path: pytest keeps /tmp/pytest-of-<user> private (0700) and resets it when another
+    # session starts, while the server runs as an unprivileged user that must reach its data.
+    with tempfile.TemporaryDirectory(prefix="lectern-pgdata-") as parent:
+        yield Path(parent) / "pgdata"
+
+
 def embedded_db(action, pgdata, *, wait=True):
-    process = subprocess.Popen(
-        [sys.executable, "-m", "config.embedded_db", action],
-        cwd=ROOT,
-        env={**os.environ, "LECTERN_PGDATA": str(pgdata)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    if not wait:
-        return process
-    process.communicate(timeout=120)
-    return process
+    """Run `python -m config.embedded_db ACTION`: finished (CompletedProcess) or still running."""
+    command = [sys.executable, "-m", "config.embedded_db", action]
+    options = {"cwd": ROOT, "env": {**os.environ, "LECTERN_PGDATA": str(pgdata)}, "text": True}
+    if wait:
+        return subprocess.run(command, capture_output=True, timeout=120, **options)
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **options)
 
 
 def status(pgdata) -> str:
-    process = embedded_db("status", pgdata, wait=False)
-    out, _ = process.communicate(timeout=60)
-    return out.strip()
+    return embedded_db("status", pgdata).stdout.strip()
 
 
-def test_two_processes_starting_at_once_share_one_server(tmp_path):
-    pgdata = tmp_path / "pgdata"
+def test_two_processes_starting_at_once_share_one_server(pgdata):
     try:
         # Like runserver's autoreloader and its child, both ask before either has finished.
         first, second = (
@@ -47,12 +49,12 @@ def test_two_processes_starting_at_once_share_one_server(tmp_path):
         ).stdout.split()
         assert len(postmasters) == 1
     finally:
-        embedded_db("stop", pgdata)
+        stopped = embedded_db("stop", pgdata)
+    assert stopped.returncode == 0, stopped.stderr
     assert status(pgdata) == "stopped"
 
 
-def test_start_recovers_from_a_stale_pid_file(tmp_path):
-    pgdata = tmp_path / "pgdata"
+def test_start_recovers_from_a_stale_pid_file(pgdata):
     try:
         assert embedded_db("start", pgdata).returncode == 0
         assert embedded_db("stop", pgdata).returncode == 0
@@ -63,8 +65,9 @@ def test_start_recovers_from_a_stale_pid_file(tmp_path):
 
         started = embedded_db("start", pgdata)
 
-        assert started.returncode == 0, started.stderr.read() if started.stderr else ""
+        assert started.returncode == 0, started.stderr
         assert status(pgdata) == "running"
     finally:
-        embedded_db("stop", pgdata)
-    assert status(pgdata) == "stopped"
+        stopped = embedded_db("stop", pgdata)
+    assert stopped.returncode == 0, stopped.stderr
+    assert status(pgdata) == "stopped", stopped.stdout + stopped.stderr
