@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from accounts import personal_data
 from accounts.models import User
-from tests.factories import make_user
+from comments.models import Comment
+from tests.factories import make_comment, make_post, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -210,3 +211,19 @@ def test_staff_accounts_are_not_deleted_from_the_account_page(client, registry):
     client.post(reverse("accounts:delete"), {"confirm": "on"})
 
     assert User.objects.filter(pk=editor.pk).exists()
+
+
+def test_deleted_members_comments_leave_a_former_member_where_others_replied(client):
+    member = make_member("sso", display_name="Elena")
+    post = make_post()
+    answered = make_comment(post=post, author=member, body="Answered thought")
+    make_comment(post=post, author=make_user(), parent=answered, body="A reply")
+    lonely = make_comment(post=post, author=member, body="Lonely thought")
+    client.force_login(member)
+
+    client.post(reverse("accounts:delete"), {"confirm": "on"})
+
+    answered.refresh_from_db()
+    assert (answered.author, answered.body) == (None, "")
+    assert not Comment.objects.filter(pk=lonely.pk).exists()
+    assert Comment.objects.filter(body="A reply").exists()

@@ -248,3 +248,45 @@ def test_after_sign_in_the_comment_form_shows_who_comments_with_which_account(cl
     assert f'<form id="log-out-form" method="post" action="{reverse("account_logout")}">' in page
     assert f'name="next" value="{next_url}" form="log-out-form"' in page
     assert "<summary>Change</summary>" in page
+
+
+def test_provider_failing_at_the_token_step_shows_the_way_back_and_is_logged(client, sso, caplog):
+    sso.upsert(responses.POST, f"{SSO_SERVER_URL}/token", status=HTTPStatus.BAD_GATEWAY)
+    _, params = start_sign_in(client, SSO_LOGIN_URL, "/essays/on-trust/#respond")
+
+    with caplog.at_level(logging.WARNING, logger="accounts.adapter"):
+        response = client.get(SSO_CALLBACK_URL, {"code": "code-1", "state": params["state"]})
+
+    assert response.status_code == HTTPStatus.UNAUTHORIZED
+    assert 'href="/essays/on-trust/#respond"' in response.text
+    assert signed_in_user(client) is None
+    assert "sign-in with sso failed" in caplog.text
+
+
+def connect_with_sso(client, sso, claims):
+    sso.upsert(responses.GET, f"{SSO_SERVER_URL}/userinfo", json=claims)
+    response = client.post(SSO_LOGIN_URL, {"process": "connect"})
+    state = parse_qs(urlsplit(response["Location"]).query)["state"][0]
+    return client.get(SSO_CALLBACK_URL, {"code": "code-1", "state": state})
+
+
+def test_member_connects_another_sign_in_method_from_the_account_page(client, sso):
+    member = make_user(display_name="Elena")
+    SocialAccount.objects.create(user=member, provider="github", uid="5813372")
+    client.force_login(member)
+
+    response = connect_with_sso(client, sso, ELENA)
+
+    assert response["Location"] == reverse("accounts:account")
+    assert set(member.socialaccount_set.values_list("provider", flat=True)) == {"github", "sso"}
+    assert signed_in_user(client) == member
+
+
+def test_sign_in_method_of_another_member_is_not_moved_by_connecting_it(client, sso):
+    owner = make_user()
+    SocialAccount.objects.create(user=owner, provider="sso", uid=ELENA["sub"])
+    client.force_login(make_user())
+
+    connect_with_sso(client, sso, ELENA)
+
+    assert SocialAccount.objects.get(uid=ELENA["sub"]).user == owner
