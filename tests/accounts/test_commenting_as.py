@@ -130,3 +130,16 @@ def test_header_links_to_log_in_or_to_the_members_account(client, signed_in, lin
     response = client.get(reverse("blog:home"))
 
     assert link in response.text
+
+
+def test_sign_in_page_offers_one_click_post_buttons_that_keep_next(
+    client, social_providers_configured
+):
+    response = client.get(reverse("account_login"), {"next": NEXT_URL})
+
+    page = response.text
+    forms = re.findall(r'<form method="post" action="(/accounts/[^"]+/login/)">', page)
+    assert forms[0] == "/accounts/oidc/sso/login/"
+    assert len(forms) == 6
+    assert page.count(f'<input type="hidden" name="next" value="{NEXT_URL}">') == 6
+    assert 'href="/accounts/google/login/' not in page
