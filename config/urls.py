@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/me/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("comments/", include("comments.urls")),
+    path("media/<path:path>", views.media, name="media"),
     path("", include("blog.urls")),
 ]
 

@@ -38,3 +38,20 @@ def server_error(request):
     return HttpResponse(
         loader.render_to_string("500.html"), status=HTTPStatus.INTERNAL_SERVER_ERROR
     )
+
+
+@require_safe
+def media(request, path):
+    """Uploaded files from local storage (author photos, featured images).
+
+    In production a proxy or object storage may serve MEDIA_URL instead; this keeps a
+    single-server install, `make run` and the browser tests working with nothing else.
+    MEDIA_ROOT is read per request, so tests may point it at a temporary folder.
+    """
+    from django.conf import settings
+    from django.views.static import serve
+
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Cache-Control"] = "public, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

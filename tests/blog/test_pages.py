@@ -219,3 +219,14 @@ def test_reader_pages_run_a_constant_number_of_queries(
         response = client.get(reverse(f"blog:{name}", args=args))
 
     assert response.status_code == HTTPStatus.OK
+
+
+def test_uploaded_media_is_served_and_paths_cannot_escape_the_media_folder(client, settings):
+    (settings.MEDIA_ROOT / "authors").mkdir(parents=True)
+    (settings.MEDIA_ROOT / "authors" / "a.txt").write_text("hello")
+
+    ok = client.get("/media/authors/a.txt")
+    escape = client.get("/media/../../etc/passwd")
+
+    assert ok.status_code == HTTPStatus.OK and b"".join(ok.streaming_content) == b"hello"
+    assert escape.status_code in {HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND}

@@ -9,4 +9,10 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        from accounts import demo as accounts_demo
+        from blog import demo as blog_demo
+
+        authors = accounts_demo.seed()
+        posts = blog_demo.seed()
+        self.stdout.write(f"{len(authors)} demo authors, {len(posts)} demo essays.")
         self.stdout.write("Demo content is up to date.")
