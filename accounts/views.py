@@ -98,9 +98,8 @@ def delete(request):
         return redirect("accounts:account")
     form = DeleteAccountForm(request.POST) if request.method == "POST" else DeleteAccountForm()
     if form.is_bound and form.is_valid():
-        user = request.user
+        user_delete(user=request.user)
         logout(request)
-        user_delete(user=user)
         messages.success(request, _("Your account and everything of yours is deleted."))
         return redirect("blog:home")
     return render(request, "accounts/account_delete.html", {"form": form})

@@ -77,15 +77,19 @@ def test_demo_sign_in_button_shows_only_in_development(client, settings):
     assert f'<form id="sign-in-demo" method="post" action="{demo_url}">' in page
 
 
-def test_log_out_is_a_post_that_returns_to_the_same_place(client):
+@pytest.mark.parametrize(
+    ("next_url", "landing"), [(NEXT_URL, NEXT_URL), ("https://evil.example/", "/")]
+)
+def test_log_out_is_a_post_that_returns_to_the_same_place_on_site(client, next_url, landing):
     client.force_login(make_user())
 
-    refused = client.get(reverse("account_logout"))
-    response = client.post(reverse("account_logout"), {"next": NEXT_URL})
+    client.get(reverse("account_logout"))
+    still_signed_in = "_auth_user_id" in client.session
+    response = client.post(reverse("account_logout"), {"next": next_url})
 
+    assert still_signed_in  # a GET only shows a confirmation page
     assert "_auth_user_id" not in client.session
-    assert refused.status_code == HTTPStatus.OK  # a confirmation page, not a logout
-    assert response["Location"] == NEXT_URL
+    assert response["Location"] == landing
 
 
 @pytest.mark.parametrize(("debug", "status"), [(False, HTTPStatus.NOT_FOUND), (True, 302)])
