@@ -199,7 +199,12 @@ def _fill(n_posts):
         ("post_detail", 4),
         ("author_detail", 4),
         ("tag_detail", 4),
+        ("archive_index", 1),
         ("archive_year", 3),
+        ("search", 3),
+        ("feed", 3),  # the essays, their bylines, and the Site for absolute links
+        ("tag_feed_atom", 4),
+        ("sitemap", 7),  # essays, authors, tags (items and paging), and the Site
     ],
 )
 def test_reader_pages_run_a_constant_number_of_queries(
@@ -208,15 +213,16 @@ def test_reader_pages_run_a_constant_number_of_queries(
     _fill(n_posts)
     post = Post.objects.with_bylines().with_tags().first()
     args = {
-        "home": [],
         "post_detail": [post.slug],
         "author_detail": [post.byline_authors[0].slug],
         "tag_detail": [post.tag_list[0].slug],
+        "tag_feed_atom": [post.tag_list[0].slug],
         "archive_year": [post.published_at.year],
-    }[name]
+    }.get(name, [])
+    query = {"q": "essay"} if name == "search" else {}
 
     with django_assert_max_num_queries(queries):
-        response = client.get(reverse(f"blog:{name}", args=args))
+        response = client.get(reverse(f"blog:{name}", args=args), query)
 
     assert response.status_code == HTTPStatus.OK
 
