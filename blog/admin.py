@@ -94,6 +94,10 @@ class PostAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_bylines()
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return fieldsets if obj else fieldsets[:-1]  # no figures for an essay not yet saved
+
     @admin.display(description=_("state"))
     def state(self, post):
         return post.state_label()
