@@ -44,7 +44,7 @@ def home(request):
 
 def _essay_page(request, post, *, is_preview=False):
     # The essay page is the one place where blog asks comments for something: the thread.
-    thread = comment_thread(post=post, viewer=request.user)
+    thread = comment_thread(request=request, post=post)
     context = {"post": post, "thread": thread, "is_preview": is_preview}
     return render(request, "blog/post_detail.html", context)
 

@@ -11,7 +11,7 @@ from blog.models import Post
 from comments import services
 from comments.forms import ModerationForm
 from comments.models import Comment
-from comments.thread import decorate
+from comments.thread import node_from_comment
 
 PER_PAGE = 50
 DECISIONS = {
@@ -61,10 +61,8 @@ def queue_context(request) -> dict:
         .order_by()
     }
     for row in rows:
-        decorate(row, viewer=request.user)
+        row.node = node_from_comment(row, viewer=request.user)
         row.history = history.get(row.author_id, {"approved": 0, "rejected": 0})
-        if row.parent_id:
-            decorate(row.parent, viewer=request.user)
     return {
         "status": status,
         "statuses": [(value, label, counts.get(value, 0)) for value, label in statuses.choices],

@@ -1,17 +1,21 @@
 """The essay page's thread: fetched in one query, assembled into a tree in linear time, and
-flattened into the order the template writes it, so the template needs neither recursion nor
-queries. `comment_thread` is the one function the blog app calls."""
+flattened into reading order. `comment_thread` is the one function the blog app calls."""
 
 import uuid
 import zlib
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from django.urls import reverse
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.middleware.csrf import get_token
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from comments.conf import setting
 from comments.forms import CommentForm
-from comments.models import Comment, is_moderator, moderators
+from comments.models import Comment, is_editable, is_moderator, moderators
 
 AVATAR_TONES = 8
 PLACEHOLDER_TEXT = {
@@ -32,74 +36,136 @@ def avatar_tone(key) -> int:
     return zlib.crc32(str(key).encode()) % AVATAR_TONES
 
 
-def decorate(comment: Comment, *, viewer, essay_author_ids=frozenset(), moderator_ids=frozenset()):
-    """Give one comment what the template shows: name, avatar, badges, links, state."""
+@dataclass(slots=True, eq=False)
+class Node:
+    """One comment as a viewer sees it, with everything its markup needs already worked out."""
+
+    pk: int
+    parent_id: int | None
+    depth: int
+    status: str
+    created_at: datetime
+    author_id: int | None
+    name: str
+    avatar_url: str
+    html: SafeString
+    is_placeholder: bool = False
+    is_erased: bool = False
+    is_essay_author: bool = False
+    is_moderator_badge: bool = False
+    is_own: bool = False
+    can_reply: bool = False
+    can_edit: bool = False
+    children: list = field(default_factory=list)
+    closers: int = 0  # how many reply lists this node's markup closes after itself
+    parent_node: "Node | None" = None
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == Comment.Status.PENDING
+
+    @property
+    def initials(self) -> str:
+        return initials(self.name)
+
+    @property
+    def tone(self) -> int:
+        return avatar_tone(self.author_id or self.name)
+
+    @property
+    def placeholder_text(self):
+        return PLACEHOLDER_TEXT.get(self.status, "")
+
+    def get_status_display(self):
+        return Comment.Status(self.status).label
+
+
+def _avatar(url: str) -> str:
+    return url if url.startswith(("https://", "http://")) else ""
+
+
+def node_from_comment(comment: Comment, *, viewer) -> Node:
+    """A Node for one Comment instance (reply page, queue, a comment just posted)."""
     author = comment.author
-    comment.children = []
-    comment.closers = []
-    comment.parent_node = None
-    comment.is_placeholder = not getattr(comment, "is_visible", True)
-    comment.html = getattr(comment, "shown_html", None)
-    if comment.html is None:
-        comment.html = comment.body_html if not comment.is_placeholder else ""
-    comment.is_erased = author is None and not comment.guest_name
-    comment.name = comment.display_name
-    comment.avatar_url = ""
-    if author is not None and author.avatar_url.startswith(("https://", "http://")):
-        comment.avatar_url = author.avatar_url
-    comment.initials = initials(comment.name)
-    comment.tone = avatar_tone(comment.author_id or comment.name)
-    comment.is_essay_author = comment.author_id in essay_author_ids
-    comment.is_moderator_badge = comment.author_id in moderator_ids
-    comment.is_own = viewer.is_authenticated and comment.author_id == viewer.pk
-    comment.is_pending = comment.status == Comment.Status.PENDING
-    comment.placeholder_text = PLACEHOLDER_TEXT.get(comment.status, "")
-    comment.permalink = f"#comment-{comment.pk}"
-    comment.reply_url = reverse("comments:reply", kwargs={"pk": comment.pk})
-    return comment
+    return Node(
+        pk=comment.pk,
+        parent_id=comment.parent_id,
+        depth=comment.depth,
+        status=comment.status,
+        created_at=comment.created_at,
+        author_id=comment.author_id,
+        name=comment.display_name,
+        avatar_url=_avatar(author.avatar_url) if author else "",
+        # body_html is produced from escaped text by comments.text when the comment is saved.
+        html=SafeString(comment.body_html),
+        is_erased=author is None and not comment.guest_name,
+        is_own=viewer.is_authenticated and comment.author_id == viewer.pk,
+    )
 
 
-@dataclass
-class Thread:
-    post: object
-    nodes: list = field(default_factory=list)
-    viewer_is_moderator: bool = False
-    comments_open: bool = False
-    form: CommentForm | None = None
-    max_depth: int = 5
-
-    @property
-    def respond_url(self) -> str:
-        return f"{self.post.get_absolute_url()}#respond"
-
-    @property
-    def public_count(self) -> int:
-        return self.post.comment_count
-
-
-def _assemble(rows: list[Comment]) -> list[Comment]:
-    """Link rows into a tree, drop hidden comments with nothing visible below them, and return
-    the nodes in reading order (depth first), each leaf knowing how many lists it closes."""
-    by_id = {row.pk: row for row in rows}
-    roots = []
+def _nodes_from_rows(rows, *, viewer, essay_author_ids, moderator_ids) -> list[Node]:
+    User = get_user_model()
+    names = {}  # one name per author, worked out by the User model's own rule
+    viewer_id = viewer.pk if viewer.is_authenticated else None
+    former = str(_("Former member"))
+    nodes = []
     for row in rows:
-        parent = by_id.get(row.parent_id)
-        if parent is None:
-            roots.append(row)
+        author_id = row["author_id"]
+        if author_id is None:
+            name = row["guest_name"] or former
+        elif author_id in names:
+            name = names[author_id]
         else:
-            row.parent_node = parent
-            parent.children.append(row)
-    # Rows come oldest first and replies are younger than what they answer, so walking backwards
+            name = names[author_id] = User(
+                username=row["author__username"],
+                display_name=row["author__display_name"],
+                first_name=row["author__first_name"],
+                last_name=row["author__last_name"],
+            ).get_display_name()
+        nodes.append(
+            Node(
+                pk=row["id"],
+                parent_id=row["parent_id"],
+                depth=row["depth"],
+                status=row["status"],
+                created_at=row["created_at"],
+                author_id=author_id,
+                name=name,
+                avatar_url=_avatar(row["author__avatar_url"] or ""),
+                html=SafeString(row["shown_html"]),  # stored escaped: see comments.text
+                is_placeholder=not row["is_visible"],
+                is_erased=author_id is None and not row["guest_name"],
+                is_essay_author=author_id in essay_author_ids,
+                is_moderator_badge=author_id in moderator_ids,
+                is_own=author_id is not None and author_id == viewer_id,
+            )
+        )
+    return nodes
+
+
+def assemble(nodes: list[Node]) -> list[Node]:
+    """Link nodes into a tree, drop hidden comments with nothing visible below them, and return
+    them in reading order (depth first), each knowing how many reply lists it closes."""
+    by_id = {node.pk: node for node in nodes}
+    roots = []
+    for node in nodes:
+        parent = by_id.get(node.parent_id)
+        if parent is None:
+            roots.append(node)
+        else:
+            node.parent_node = parent
+            parent.children.append(node)
+    # Nodes come oldest first and replies are younger than what they answer, so walking backwards
     # settles every child before its parent: a placeholder stays only above something visible.
     keep = {}
-    for row in reversed(rows):
-        keep[row.pk] = not row.is_placeholder or any(keep[c.pk] for c in row.children)
+    for node in reversed(nodes):
+        keep[node.pk] = not node.is_placeholder or any(keep[c.pk] for c in node.children)
     ordered = []
     stack = [(root, False) for root in reversed(roots) if keep[root.pk]]
     while stack:
         node, finished = stack.pop()
         if finished:
-            ordered[-1].closers.append(None)  # the subtree's last node closes this node's list
+            ordered[-1].closers += 1  # the subtree's last node closes this node's reply list
             continue
         node.children = [child for child in node.children if keep[child.pk]]
         ordered.append(node)
@@ -109,25 +175,87 @@ def _assemble(rows: list[Comment]) -> list[Comment]:
     return ordered
 
 
-def comment_thread(*, post, viewer) -> Thread:
-    """The thread of an essay as this viewer may see it, ready for the template."""
+@dataclass
+class Thread:
+    post: object
+    nodes: list = field(default_factory=list)
+    html: SafeString = SafeString("")
+    viewer_is_moderator: bool = False
+    comments_open: bool = False
+    form: CommentForm | None = None
+
+    @property
+    def respond_url(self) -> str:
+        return f"{self.post.get_absolute_url()}#respond"
+
+
+PUBLIC_THREAD_SECONDS = 5 * 60
+
+
+def _public_thread_key(post, *, comments_open: bool) -> str:
+    # cache_version moves whenever what the public sees under the essay changes (see
+    # Post.public_comments_changed); names, avatars and badges may lag by PUBLIC_THREAD_SECONDS.
+    return ":".join(
+        str(part)
+        for part in (
+            "comments:public-thread",
+            post.pk,
+            post.cache_version,
+            int(comments_open),
+            setting("COMMENTS_MAX_DEPTH"),
+            get_language(),
+        )
+    )
+
+
+def comment_thread(*, request, post) -> Thread:
+    """The thread of an essay as the requesting viewer may see it, rendered and ready.
+
+    What the public sees is rendered once per change and cached; a member whose view is the
+    public one (nothing of theirs pending or still editable) gets that copy too."""
+    from comments.render import ModeratorTools, render_thread
+
+    viewer = request.user
     moderating = is_moderator(viewer)
-    max_depth = setting("COMMENTS_MAX_DEPTH")
-    essay_author_ids = {author.user_id for author in post.authors.all() if author.user_id}
-    moderator_ids = set(moderators().values_list("pk", flat=True))
-    rows = list(Comment.objects.for_thread(post=post, viewer=viewer))
-    for row in rows:
-        decorate(row, viewer=viewer, essay_author_ids=essay_author_ids, moderator_ids=moderator_ids)
-    nodes = _assemble(rows)
     open_ = post.comments_are_open()
-    for node in nodes:
-        node.can_reply = open_ and not node.is_placeholder and node.depth + 1 < max_depth
-        node.can_edit = node.is_own and node.can_be_edited_by(viewer)
-    return Thread(
+    thread = Thread(
         post=post,
-        nodes=nodes,
         viewer_is_moderator=moderating,
         comments_open=open_,
         form=CommentForm(initial={"token": uuid.uuid4()}) if open_ else None,
-        max_depth=max_depth,
     )
+    public_key = _public_thread_key(post, comments_open=open_)
+    sees_the_public_view = not viewer.is_authenticated or (
+        not moderating and not Comment.objects.filter(post=post).personal_to(viewer).exists()
+    )
+    if sees_the_public_view:
+        cached = cache.get(public_key)
+        if cached is not None:
+            thread.html = SafeString(cached)
+            return thread
+    max_depth = setting("COMMENTS_MAX_DEPTH")
+    essay_author_ids = {author.user_id for author in post.authors.all() if author.user_id}
+    moderator_ids = set(moderators().values_list("pk", flat=True))
+    rows = Comment.objects.for_thread(post=post, viewer=viewer)
+    thread.nodes = assemble(
+        _nodes_from_rows(
+            rows, viewer=viewer, essay_author_ids=essay_author_ids, moderator_ids=moderator_ids
+        )
+    )
+    personal = moderating
+    for node in thread.nodes:
+        node.can_reply = open_ and not node.is_placeholder and node.depth + 1 < max_depth
+        node.can_edit = node.is_own and is_editable(
+            author_id=node.author_id, status=node.status, created_at=node.created_at, user=viewer
+        )
+        personal = personal or node.can_edit or (node.is_own and node.is_pending)
+    if personal:
+        tools = ModeratorTools(csrf_token=get_token(request), post=post) if moderating else None
+        thread.html = render_thread(thread.nodes, tools=tools)
+        return thread
+    cached = cache.get(public_key)
+    if cached is None:
+        cached = render_thread(thread.nodes)
+        cache.set(public_key, str(cached), PUBLIC_THREAD_SECONDS)
+    thread.html = SafeString(cached)
+    return thread

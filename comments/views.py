@@ -7,7 +7,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -17,7 +16,8 @@ from blog.models import Post
 from comments import queue, services
 from comments.forms import CommentForm, EditForm
 from comments.models import Comment, is_moderator
-from comments.thread import decorate
+from comments.render import render_item
+from comments.thread import node_from_comment
 
 
 def moderator_required(view):
@@ -69,7 +69,7 @@ def _parent_to_show(request, *, post, parent):
         return None
     if not Comment.objects.visible_to(request.user).filter(pk=parent.pk).exists():
         return None
-    return decorate(parent, viewer=request.user)
+    return node_from_comment(parent, viewer=request.user)
 
 
 @require_POST
@@ -130,14 +130,7 @@ def comment_create(request, post_id):
         else _("Your comment is awaiting moderation. Only you can see it until it is approved.")
     )
     if wants_json(request):
-        comment.post = post
-        decorate(comment, viewer=request.user)
-        comment.can_reply = False
-        html = render_to_string(
-            "comments/_section.html#single",
-            {"node": comment, "post": post, "thread": {"viewer_is_moderator": False}},
-            request=request,
-        )
+        html = render_item(node_from_comment(comment, viewer=request.user))
         return JsonResponse(
             {
                 "id": comment.pk,
@@ -162,9 +155,14 @@ def comment_reply(request, pk):
     post = parent.post
     if not post.is_published():
         raise Http404
-    decorate(parent, viewer=request.user)
     form = CommentForm(initial={"parent": parent.pk, "token": uuid.uuid4()})
-    return _form_page(request, post=post, parent=parent, form=form, status=HTTPStatus.OK)
+    return _form_page(
+        request,
+        post=post,
+        parent=node_from_comment(parent, viewer=request.user),
+        form=form,
+        status=HTTPStatus.OK,
+    )
 
 
 def comment_edit(request, pk):

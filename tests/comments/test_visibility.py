@@ -1,11 +1,19 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.test import RequestFactory
 
 from comments.models import Comment
-from comments.thread import comment_thread
+from comments.thread import comment_thread as build_thread
 from tests.factories import make_comment, make_user
 
 pytestmark = pytest.mark.django_db
+
+
+def comment_thread(*, post, viewer):
+    request = RequestFactory().get(post.get_absolute_url())
+    request.user = viewer
+    return build_thread(request=request, post=post)
+
 
 S = Comment.Status
 
@@ -74,6 +82,6 @@ def test_the_thread_is_in_reading_order_and_each_leaf_closes_its_open_lists(post
     nodes = comment_thread(post=post, viewer=AnonymousUser()).nodes
 
     assert [n.pk for n in nodes] == [first.pk, reply.pk, deeper.pk, second_reply.pk, second.pk]
-    assert [len(n.closers) for n in nodes] == [0, 0, 1, 1, 0]
+    assert [n.closers for n in nodes] == [0, 0, 1, 1, 0]
     assert [n.depth for n in nodes] == [0, 1, 2, 1, 0]
     assert nodes[2].parent_node is nodes[1]
