@@ -32,10 +32,7 @@ admin.site.unregister(SocialToken)
 
 class AuthorForm(forms.ModelForm):
     photo = PhotoField(
-        label=_("photo"),
-        required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
-        help_text=Author._meta.get_field("photo").help_text,
+        label=_("photo"), required=False, help_text=Author._meta.get_field("photo").help_text
     )
 
     class Meta:

@@ -26,7 +26,7 @@ BIO_SIZE = 120
 RENDITION_SIZES = (BYLINE_SIZE, BYLINE_SIZE * 2, BIO_SIZE, BIO_SIZE * 2)
 
 
-def _open_checked(upload) -> Image.Image:
+def _open_checked(upload, *, min_edge: int) -> Image.Image:
     if upload.size > MAX_BYTES:
         raise ValidationError(
             _("This photo is %(size)s; the largest accepted is %(limit)s."),
@@ -53,12 +53,12 @@ def _open_checked(upload) -> Image.Image:
                     code="too_many_pixels",
                     params={"width": width, "height": height, "limit": MAX_PIXELS // 1_000_000},
                 )  # fmt: skip
-            if min(width, height) < MIN_EDGE:
+            if min(width, height) < min_edge:
                 raise ValidationError(
                     _("This photo is %(width)d × %(height)d pixels; it needs at least "
                       "%(min)d pixels on each side to look sharp."),
                     code="too_small",
-                    params={"width": width, "height": height, "min": MIN_EDGE},
+                    params={"width": width, "height": height, "min": min_edge},
                 )  # fmt: skip
             image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
@@ -74,9 +74,9 @@ def _open_checked(upload) -> Image.Image:
     return image
 
 
-def clean_photo(upload) -> ContentFile:
+def clean_photo(upload, *, min_edge: int = MIN_EDGE) -> ContentFile:
     """Check an uploaded photo; return it re-encoded without metadata (or raise ValidationError)."""
-    image = ImageOps.exif_transpose(_open_checked(upload))  # turn it upright before EXIF goes
+    image = ImageOps.exif_transpose(_open_checked(upload, min_edge=min_edge))  # turn it upright before EXIF goes
     has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
     image = image.convert("RGBA" if has_alpha else "RGB")
     image.info = {}
@@ -110,8 +110,15 @@ def square_renditions(photo_file) -> dict[int, ContentFile]:
 class PhotoField(forms.ImageField):
     """A form field that accepts only photos that pass clean_photo(), with clear messages."""
 
+    def __init__(self, *, min_edge: int = MIN_EDGE, **kwargs):
+        self.min_edge = min_edge
+        kwargs.setdefault(
+            "widget", forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+        )
+        super().__init__(**kwargs)
+
     def to_python(self, data):
         upload = forms.FileField.to_python(self, data)  # skip ImageField's vaguer check
         if upload is None:
             return None
-        return clean_photo(upload)
+        return clean_photo(upload, min_edge=self.min_edge)

@@ -4,6 +4,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.photos import PhotoField
 from blog.models import Post, PostAuthor, Tag
 from blog.services import post_publish, post_unpublish
 
@@ -23,6 +24,14 @@ class PostAuthorInline(admin.TabularInline):
 
 
 class PostForm(forms.ModelForm):
+    # Checked and re-encoded like author photos: no camera or GPS data reaches readers.
+    featured_image = PhotoField(
+        label=_("featured image"),
+        required=False,
+        min_edge=600,
+        help_text=Post._meta.get_field("featured_image").help_text,
+    )
+
     class Meta:
         model = Post
         fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose and order them)

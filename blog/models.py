@@ -124,7 +124,11 @@ class Post(models.Model):
         blank=True,
         width_field="featured_image_width",
         height_field="featured_image_height",
-        help_text=_("Shown under the title and when the essay is shared. Wide, at least 1200 px."),
+        help_text=_(
+            "Shown under the title and when the essay is shared: a JPEG, PNG or WebP picture, "
+            "at least 600 pixels on its shorter side, at most 5 MB; wide ones (1200 px) look "
+            "best. Camera and location data are removed."
+        ),
     )
     featured_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     featured_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)

@@ -3,11 +3,13 @@ from http import HTTPStatus
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from blog.models import Post
-from tests.factories import make_author, make_post, make_staff, make_tag
+from tests.factories import image_bytes, make_author, make_post, make_staff, make_tag
 
 pytestmark = pytest.mark.django_db
 
@@ -81,18 +83,51 @@ def test_a_taken_slug_gets_a_clear_error_not_a_crash(editor_client):
     assert Post.objects.count() == 1
 
 
-def test_a_featured_image_needs_a_description(editor_client, settings):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from tests.factories import image_bytes
-
-    image = SimpleUploadedFile("pump.jpg", image_bytes(), content_type="image/jpeg")
+def test_a_featured_image_needs_a_description(editor_client):
+    image = SimpleUploadedFile("pump.jpg", image_bytes(size=(1200, 800)))
 
     response = editor_client.post(
         ADD_URL, essay_form(bylines=[(make_author(), 0)], featured_image=image)
     )
 
     assert "Describe the featured image" in response.content.decode()
+    assert not Post.objects.exists()
+
+
+def test_a_featured_image_is_stored_without_camera_data_and_shown_with_its_size(
+    editor_client, client
+):
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0)}  # GPS latitude
+    image = SimpleUploadedFile("ward.jpg", image_bytes(size=(1200, 800), exif=exif))
+
+    editor_client.post(
+        ADD_URL,
+        essay_form(
+            bylines=[(make_author(), 0)],
+            featured_image=image,
+            featured_image_alt="A ward at night",
+            status="published",
+        ),
+    )
+
+    post = Post.objects.get()
+    with post.featured_image.open("rb") as stored:
+        assert not Image.open(stored).getexif()
+    assert (post.featured_image_width, post.featured_image_height) == (1200, 800)
+    body = client.get(post.get_absolute_url()).content.decode()
+    assert f'src="{post.featured_image.url}" alt="A ward at night" width="1200" height="800"' in body
+    assert '<meta name="twitter:card" content="summary_large_image">' in body
+
+
+def test_a_too_small_featured_image_is_refused_with_a_clear_message(editor_client):
+    image = SimpleUploadedFile("tiny.jpg", image_bytes(size=(400, 300)))
+
+    response = editor_client.post(
+        ADD_URL, essay_form(bylines=[(make_author(), 0)], featured_image=image)
+    )
+
+    assert "it needs at least 600 pixels on each side" in response.content.decode()
     assert not Post.objects.exists()
 
 
