@@ -76,7 +76,8 @@ def _open_checked(upload, *, min_edge: int) -> Image.Image:
 
 def clean_photo(upload, *, min_edge: int = MIN_EDGE) -> ContentFile:
     """Check an uploaded photo; return it re-encoded without metadata (or raise ValidationError)."""
-    image = ImageOps.exif_transpose(_open_checked(upload, min_edge=min_edge))  # turn it upright before EXIF goes
+    # Turned upright first: the orientation lives in the EXIF that is about to go.
+    image = ImageOps.exif_transpose(_open_checked(upload, min_edge=min_edge))
     has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
     image = image.convert("RGBA" if has_alpha else "RGB")
     image.info = {}

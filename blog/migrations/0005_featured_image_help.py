@@ -4,15 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('blog', '0004_featured_image_size'),
+        ("blog", "0004_featured_image_size"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='post',
-            name='featured_image',
-            field=models.ImageField(blank=True, height_field='featured_image_height', help_text='Shown under the title and when the essay is shared: a JPEG, PNG or WebP picture, at least 600 pixels on its shorter side, at most 5 MB; wide ones (1200 px) look best. Camera and location data are removed.', upload_to='posts/', verbose_name='featured image', width_field='featured_image_width'),
+            model_name="post",
+            name="featured_image",
+            field=models.ImageField(
+                blank=True,
+                height_field="featured_image_height",
+                help_text="Shown under the title and when the essay is shared: a JPEG, PNG or WebP picture, at least 600 pixels on its shorter side, at most 5 MB; wide ones (1200 px) look best. Camera and location data are removed.",
+                upload_to="posts/",
+                verbose_name="featured image",
+                width_field="featured_image_width",
+            ),
         ),
     ]

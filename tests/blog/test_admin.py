@@ -116,7 +116,8 @@ def test_a_featured_image_is_stored_without_camera_data_and_shown_with_its_size(
         assert not Image.open(stored).getexif()
     assert (post.featured_image_width, post.featured_image_height) == (1200, 800)
     body = client.get(post.get_absolute_url()).content.decode()
-    assert f'src="{post.featured_image.url}" alt="A ward at night" width="1200" height="800"' in body
+    url = post.featured_image.url
+    assert f'src="{url}" alt="A ward at night" width="1200" height="800"' in body
     assert '<meta name="twitter:card" content="summary_large_image">' in body
 
 
