@@ -11,8 +11,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from accounts import demo as accounts_demo
         from blog import demo as blog_demo
+        from comments import demo as comments_demo
 
         authors = accounts_demo.seed()
         posts = blog_demo.seed()
+        comments = comments_demo.seed()
         self.stdout.write(f"{len(authors)} demo authors, {len(posts)} demo essays.")
+        self.stdout.write(f"{len(comments)} new demo comments.")
         self.stdout.write("Demo content is up to date.")
