@@ -12,6 +12,13 @@ MAX_QUERY_LENGTH = 200
 # ts_headline marks matches with these; the excerpt is escaped before they become <mark> tags.
 START, STOP = "\x02", "\x03"
 MARKED = re.compile(f"{START}(.*?){STOP}", re.DOTALL)
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def clean_query(text: str) -> str:
+    """What a reader typed, fit to search for: no control characters (Postgres refuses NUL;
+    ours would fake highlights), spaces collapsed, at most MAX_QUERY_LENGTH characters."""
+    return " ".join(CONTROL_CHARACTERS.sub(" ", text).split())[:MAX_QUERY_LENGTH]
 
 
 def search_posts(text: str):

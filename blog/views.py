@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.models import Author
 from blog.models import Post, Tag
-from blog.search import MAX_QUERY_LENGTH, highlight, search_posts
+from blog.search import clean_query, highlight, search_posts
 from comments.thread import comment_thread  # the one read function blog asks of comments
 
 PER_PAGE = 10
@@ -114,7 +114,7 @@ def archive_period(request, year, month=None):
 @require_safe
 def search(request):
     """Full-text search over titles, summaries and bodies of published essays."""
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    query = clean_query(request.GET.get("q", ""))
     page = _page(request, search_posts(query)) if query else None
     for post in page.object_list if page else []:
         post.excerpt = highlight(post.headline)

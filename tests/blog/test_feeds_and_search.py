@@ -104,7 +104,9 @@ def test_highlight_escapes_everything_but_the_marks():
     assert html == "a &lt;script&gt;x&lt;/script&gt; <mark>hit</mark> &amp; more"
 
 
-@pytest.mark.parametrize("q", ["", "   ", "the", "-", '"', "a" * 5000, "pump)&(|!:*"])
+@pytest.mark.parametrize(
+    "q", ["", "   ", "the", "-", '"', "a" * 5000, "pump)&(|!:*", "nul\x00byte", "\x02pump\x03"]
+)
 def test_odd_search_input_never_fails(client, q):
     make_post(title="Pumps")
 
