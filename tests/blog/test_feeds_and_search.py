@@ -89,13 +89,12 @@ def test_search_understands_web_search_syntax(client):
 
 
 def test_search_results_show_escaped_excerpts_with_marked_matches(client):
-    make_post(title="Markup", body="Beware <b>bold</b> claims about sterilisation & cleaning.")
+    make_post(title="Autoclaves", body="Keep the pressure < 20 & watch sterilisation cycles.")
 
     body = client.get(reverse("blog:search"), {"q": "sterilisation"}).content.decode()
 
     assert "<mark>sterilisation</mark>" in body
-    assert "&amp; cleaning" in body
-    assert "<b>bold" not in body
+    assert "pressure &lt; 20 &amp; watch" in body
 
 
 def test_highlight_escapes_everything_but_the_marks():
