@@ -85,7 +85,10 @@ def make_comment(*, post=None, author=None, parent=None, **fields):
     if author is None and not fields.get("guest_name"):
         author = make_user()
     post = post or (parent.post if parent else make_post())
-    return Comment.objects.create(post=post, author=author, parent=parent, **fields)
+    comment = Comment.objects.create(post=post, author=author, parent=parent, **fields)
+    if comment.is_public():  # as the services keep it: the essay's public count
+        post.public_comments_changed(comment_count=post.comments.public().count())
+    return comment
 
 
 def make_thread(*, post, count: int, depth: int = 5, authors=None, status=None):

@@ -11,11 +11,15 @@ from tests.factories import make_comment, make_moderator, make_post, make_user
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def signed_in(browser, live_server, user):
+def signed_in(browser, live_server, user, *, width=1280, javascript=True):
     """A browser tab whose session is the given user's (no sign-in provider involved)."""
     client = Client()
     client.force_login(user)
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": width, "height": 900},
+        java_script_enabled=javascript,
+    )
     context.set_default_timeout(10_000)
     context.add_cookies(
         [
@@ -102,3 +106,30 @@ def test_a_draft_typed_before_signing_in_is_waiting_after_sign_in(
     member.get_by_role("button", name="Post comment").click()
     member.locator(".comment--pending").get_by_text("Typed before signing in.").wait_for()
     assert member.evaluate("Object.keys(localStorage).length") == 0  # cleared once posted
+
+
+def test_without_javascript_reply_is_a_page_of_its_own_and_fits_a_phone(
+    browser, live_server, screenshot, conversation
+):
+    post, first = conversation
+    deep = first
+    for level in range(3):
+        deep = make_comment(parent=deep, body=f"Level {level + 2} of a long exchange.")
+    member = signed_in(browser, live_server, make_user(), width=375, javascript=False)
+    member.goto(post.get_absolute_url())
+    assert member.evaluate("document.documentElement.scrollWidth") <= 375
+
+    member.locator(f"#comment-{deep.pk} .comment__reply").click()
+    assert member.url.endswith(f"/comments/{deep.pk}/reply/#respond")
+    assert "Level 4 of a long exchange." in member.locator(".comment-quote").inner_text()
+    member.locator("textarea[name=body]").fill("The fifth level, and the last.")
+    member.get_by_role("button", name="Post comment").click()
+
+    stored = Comment.objects.get(parent=deep)
+    assert member.url.endswith(f"#comment-{stored.pk}")
+    assert "awaiting moderation" in member.locator(".messages").inner_text()
+    last = member.locator(f"#comment-{stored.pk}")
+    assert "Awaiting moderation" in last.inner_text()
+    assert last.locator(".comment__reply").count() == 0  # the deepest level has no Reply
+    assert member.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(member, "comments-phone-no-javascript")
