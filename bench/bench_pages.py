@@ -60,8 +60,13 @@ def _report(connection, label):
     for name, url in _pages().items():
         cache.clear()
         queries = []
+
+        def count(execute, *args, queries=queries):
+            queries.append(1)
+            return execute(*args)
+
         # A wrapper rather than the debug cursor: it survives the pool's connection hand-offs.
-        with connection.execute_wrapper(lambda execute, *args: queries.append(1) or execute(*args)):
+        with connection.execute_wrapper(count):
             status = client.get(url).status_code
         timings = []
         for _ in range(ROUNDS):
