@@ -80,7 +80,7 @@ class Labels:
             '<p class="empty">{}</p>', _("This comment was deleted by its author.")
         )
         self.reply = _("Reply")
-        self.edit = _("Edit")
+        self.edit = _("Edit or delete")
         self.history = _("History")
         self.buttons = {
             "approve": _("Approve"),

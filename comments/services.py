@@ -56,7 +56,10 @@ def _check_parent(*, post: Post, author, parent: Comment | None) -> None:
         return
     if parent.post_id != post.pk:
         raise CommentRefused(_("You can only reply to a comment on the same essay."))
-    if not Comment.objects.visible_to(author).filter(pk=parent.pk).exists():
+    # Replies go under public comments (or one's own awaiting moderation), even for moderators.
+    if (
+        parent.status != Comment.Status.APPROVED and parent.author_id != author.pk
+    ) or not Comment.objects.visible_to(author).filter(pk=parent.pk).exists():
         raise CommentRefused(_("The comment you are replying to is not available."))
     if parent.depth + 1 >= setting("COMMENTS_MAX_DEPTH"):
         raise CommentRefused(
@@ -194,6 +197,31 @@ def comment_mark_spam(*, comment: Comment, moderator, reason: str = "") -> bool:
 def comment_remove(*, comment: Comment, moderator, reason: str = "") -> bool:
     """Take a published comment down; its replies keep their place under a placeholder."""
     return _decide(comment, moderator, Comment.Status.REMOVED, reason)
+
+
+def comment_withdraw(*, comment: Comment, author) -> bool:
+    """An author takes back their own comment within the edit window (kept, like any removal:
+    its replies keep their place under a placeholder)."""
+    if not comment.can_be_edited_by(author):
+        raise CommentRefused(
+            _("This comment can no longer be deleted."), status=HTTPStatus.FORBIDDEN
+        )
+    with transaction.atomic():
+        _lock_post(comment.post)
+        from_status = comment.status
+        comment.status = Comment.Status.REMOVED
+        comment.save(update_fields=["status", "updated_at"])
+        ModerationEvent.objects.create(
+            comment=comment,
+            actor=author,
+            action=ModerationEvent.Action.REMOVED,
+            from_status=from_status,
+            to_status=Comment.Status.REMOVED,
+            reason=_("Deleted by its author."),
+        )
+        if from_status == Comment.Status.APPROVED:
+            refresh_public_count(comment.post)
+    return True
 
 
 def comment_edit(*, comment: Comment, editor, body: str) -> Comment:

@@ -244,7 +244,11 @@ def comment_thread(*, request, post) -> Thread:
     )
     personal = moderating
     for node in thread.nodes:
-        node.can_reply = open_ and not node.is_placeholder and node.depth + 1 < max_depth
+        node.can_reply = (
+            open_
+            and (node.status == Comment.Status.APPROVED or node.is_own)
+            and node.depth + 1 < max_depth
+        )
         node.can_edit = node.is_own and is_editable(
             author_id=node.author_id, status=node.status, created_at=node.created_at, user=viewer
         )

@@ -130,7 +130,10 @@ def comment_create(request, post_id):
         else _("Your comment is awaiting moderation. Only you can see it until it is approved.")
     )
     if wants_json(request):
-        html = render_item(node_from_comment(comment, viewer=request.user))
+        node = node_from_comment(comment, viewer=request.user)
+        if parent is not None:
+            node.parent_node = node_from_comment(parent, viewer=request.user)
+        html = render_item(node)
         return JsonResponse(
             {
                 "id": comment.pk,
@@ -189,6 +192,18 @@ def comment_edit(request, pk):
         {"comment": comment, "post": comment.post, "form": form, "error": error},
         status=status,
     )
+
+
+@require_POST
+def comment_withdraw(request, pk):
+    """An author deletes their own comment within the edit window."""
+    comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+    try:
+        services.comment_withdraw(comment=comment, author=request.user)
+    except services.CommentRefused as refusal:
+        raise PermissionDenied(refusal.message) from refusal
+    messages.success(request, _("Your comment is deleted."))
+    return redirect(f"{comment.post.get_absolute_url()}#comments")
 
 
 @moderator_required

@@ -267,3 +267,40 @@ def test_an_author_may_edit_their_comment_within_the_window_only(member_client, 
         created_at=timezone.now() - timezone.timedelta(hours=1)
     )
     assert member_client.post(url, {"body": "Later"}).status_code == HTTPStatus.FORBIDDEN
+
+
+def test_an_author_may_delete_their_comment_within_the_window_and_replies_keep_their_place(
+    member_client, member, client, post
+):
+    comment = make_comment(post=post, author=member, body="Second thoughts")
+    make_comment(parent=comment, body="A reply worth keeping")
+
+    response = member_client.post(reverse("comments:withdraw", kwargs={"pk": comment.pk}))
+
+    assert response.status_code == HTTPStatus.FOUND
+    comment.refresh_from_db()
+    assert comment.status == S.REMOVED
+    assert comment.events.get().actor == member
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "Second thoughts" not in html
+    assert "This comment was removed." in html and "A reply worth keeping" in html
+
+
+def test_nobody_deletes_someone_elses_comment(member_client, post):
+    comment = make_comment(post=post)
+
+    response = member_client.post(reverse("comments:withdraw", kwargs={"pk": comment.pk}))
+
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    comment.refresh_from_db()
+    assert comment.status == S.APPROVED
+
+
+def test_moderators_reply_only_under_public_comments(client, moderator, post):
+    spam = make_comment(post=post, status=S.SPAM)
+    client.force_login(moderator)
+
+    response = client.post(create_url(post), {"body": "Hi", "parent": spam.pk})
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert f'data-reply-to="{spam.pk}"' not in client.get(post.get_absolute_url()).content.decode()
