@@ -67,7 +67,9 @@ def queue_context(request) -> dict:
         "status": status,
         "statuses": [(value, label, counts.get(value, 0)) for value, label in statuses.choices],
         "chosen_post": chosen_post,
-        "posts": Post.objects.filter(pk__in=Comment.objects.values("post_id")).only("pk", "title"),
+        "posts": list(
+            Post.objects.filter(pk__in=Comment.objects.values("post_id")).only("pk", "title")
+        ),
         "page": page,
         "rows": rows,
         "actions": ModerationForm.ACTIONS,

@@ -227,8 +227,9 @@ def moderate(request):
 @require_GET
 def comment_history(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("post", "author"), pk=pk)
-    events = comment.events.select_related("actor")
-    revisions = comment.revisions.all()
+    # Evaluated here: templates run no queries.
+    events = list(comment.events.select_related("actor"))
+    revisions = list(comment.revisions.all())
     return render(
         request,
         "comments/comment_history.html",

@@ -151,9 +151,17 @@
         credentials: "same-origin",
       })
         .then(function (response) {
-          return response.json().then(function (data) {
-            return { ok: response.ok, data: data };
-          });
+          return response.json().then(
+            function (data) {
+              return { ok: response.ok, data: data };
+            },
+            function () {
+              // Not one of our answers (an expired session's CSRF page, a proxy error…).
+              var message = "Your comment could not be posted (error " + response.status +
+                "). Your text is kept: reload the page and try again.";
+              return { ok: false, data: { message: message } };
+            }
+          );
         })
         .then(function (result) {
           if (!result.ok) {
