@@ -31,6 +31,11 @@ def _lock_post(post: Post) -> None:
     Post.objects.select_for_update().filter(pk=post.pk).values_list("pk").first()
 
 
+def _public_view_changes(comment: Comment, from_status: str, to_status: str) -> bool:
+    # Going in or out of public view, or changing what a placeholder says above visible replies.
+    return Comment.Status.APPROVED in (from_status, to_status) or comment.replies.exists()
+
+
 def refresh_public_count(post: Post) -> None:
     """Store the essay's public comment count and mark its cached pages stale."""
     post.public_comments_changed(comment_count=Comment.objects.filter(post=post).public().count())
@@ -172,7 +177,7 @@ def _decide(comment: Comment, moderator, to_status: str, reason: str) -> bool:
             to_status=to_status,
             reason=reason,
         )
-        if Comment.Status.APPROVED in (from_status, to_status):
+        if _public_view_changes(current, from_status, to_status):
             refresh_public_count(comment.post)
         if to_status == Comment.Status.APPROVED and from_status == Comment.Status.PENDING:
             transaction.on_commit(partial(notifications.comment_published, current.pk))
@@ -219,7 +224,7 @@ def comment_withdraw(*, comment: Comment, author) -> bool:
             to_status=Comment.Status.REMOVED,
             reason=_("Deleted by its author."),
         )
-        if from_status == Comment.Status.APPROVED:
+        if _public_view_changes(comment, from_status, Comment.Status.REMOVED):
             refresh_public_count(comment.post)
     return True
 

@@ -163,3 +163,19 @@ def test_a_member_with_nothing_pending_gets_the_public_view_without_edit_links_f
     assert "Someone else&#x27;s" in html or "Someone else's" in html
     assert "/edit/" not in html
     assert "Post comment" in html
+
+
+def test_rejecting_a_pending_comment_with_public_replies_updates_its_cached_placeholder(
+    client, post, moderator
+):
+    from comments import services
+
+    pending = make_comment(post=post, status=S.PENDING)
+    make_comment(parent=pending, body="Answered anyway")
+    assert "This comment is awaiting moderation." in client.get(post.get_absolute_url()).text
+
+    services.comment_reject(comment=pending, moderator=moderator)
+
+    html = client.get(post.get_absolute_url()).text
+    assert "This comment was removed." in html
+    assert "Answered anyway" in html
