@@ -20,6 +20,13 @@ class EssayFeed(Feed):
     title = settings.SITE_NAME
     description = settings.SITE_TAGLINE
 
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        # The feed generator writes hundreds of tiny pieces, and a WSGI server sends each one
+        # with its own system call; joined, the feed goes out in one write.
+        response.content = response.content
+        return response
+
     def link(self, obj=None):
         return obj.get_absolute_url() if obj else reverse("blog:home")
 

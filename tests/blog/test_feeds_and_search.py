@@ -60,6 +60,18 @@ def test_author_feed_has_only_their_essays(client, kind):
     assert [entry.title for entry in feed.entries] == ["Hers"]
 
 
+def test_feed_goes_out_in_one_piece_and_a_repeat_poll_gets_not_modified(client):
+    make_post(title="Alarm fatigue")
+
+    first = client.get(reverse("blog:feed"))
+    # One chunk: the WSGI server writes the whole feed at once, not piece by piece.
+    assert len(list(first)) == 1
+    repeat = client.get(reverse("blog:feed"), headers={"if-none-match": first["ETag"]})
+
+    assert repeat.status_code == HTTPStatus.NOT_MODIFIED
+    assert repeat.content == b""
+
+
 def test_feed_of_an_unknown_tag_is_not_found(client):
     assert client.get(reverse("blog:tag_feed", args=["nope"])).status_code == HTTPStatus.NOT_FOUND
 

@@ -51,3 +51,16 @@ def test_deploy_check_reports_nothing_for_a_production_configuration():
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_a_redis_cache_url_uses_an_installed_client():
+    # Nothing listens on port 1: the client must be installed and fail only to connect.
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.core.cache import cache; cache.get('probe')",
+        env_overrides={"DJANGO_DEBUG": "true", "REDIS_URL": "redis://127.0.0.1:1/0"},
+    )
+
+    assert "ModuleNotFoundError" not in result.stderr
+    assert "ConnectionError" in result.stderr
