@@ -8,8 +8,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Author
-from blog.models import Post, Tag
+from blog.models import Post, Tag, authors_in_print
 
 FEED_LENGTH = 20
 
@@ -59,7 +58,7 @@ class EssayFeed(Feed):
 
 class TagFeed(EssayFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        return get_object_or_404(Tag.objects.in_print(), slug=slug)
 
     def title(self, tag):
         return _("%(site)s: essays on %(tag)s") % {"site": settings.SITE_NAME, "tag": tag.name}
@@ -73,7 +72,7 @@ class TagFeed(EssayFeed):
 
 class AuthorFeed(EssayFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
+        return get_object_or_404(authors_in_print(), slug=slug)
 
     def title(self, author):
         return _("%(site)s: essays by %(author)s") % {

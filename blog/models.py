@@ -18,6 +18,18 @@ WORDS_PER_MINUTE = 230
 SEARCH_CONFIG = "english"
 
 
+class TagQuerySet(models.QuerySet):
+    def in_print(self, *, now=None):
+        """Tags of at least one published essay: the only tags the public may learn of."""
+        return self.filter(posts__in=Post.objects.published(now=now)).distinct()
+
+
+def authors_in_print(*, now=None):
+    """Authors of at least one published essay: the only authors the public may learn of."""
+    # Here rather than on Author's manager: accounts must not know about essays.
+    return Author.objects.filter(posts__in=Post.objects.published(now=now)).distinct()
+
+
 class Tag(models.Model):
     name = models.CharField(_("name"), max_length=60, unique=True)
     slug = models.SlugField(
@@ -28,6 +40,8 @@ class Tag(models.Model):
         help_text=_("Used in the tag page's address. Left empty, it is made from the name."),
         error_messages={"unique": _("Another tag already uses this slug; choose another.")},
     )
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("tag")

@@ -1,8 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from accounts.models import Author
-from blog.models import Post, Tag
+from blog.models import Post, Tag, authors_in_print
 
 
 class PostSitemap(Sitemap):
@@ -19,14 +18,14 @@ class AuthorSitemap(Sitemap):
     """Authors with at least one published essay (their pages 404 otherwise)."""
 
     def items(self):
-        return Author.objects.filter(posts__in=Post.objects.published()).distinct().order_by("slug")
+        return authors_in_print().order_by("slug")
 
 
 class TagSitemap(Sitemap):
     """Tags with at least one published essay."""
 
     def items(self):
-        return Tag.objects.filter(posts__in=Post.objects.published()).distinct().order_by("slug")
+        return Tag.objects.in_print().order_by("slug")
 
 
 class PageSitemap(Sitemap):

@@ -8,8 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Author
-from blog.models import Post, Tag
+from blog.models import Post, Tag, authors_in_print
 from tests.factories import make_author, make_post, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -107,6 +106,22 @@ def test_unpublished_essays_do_not_make_their_authors_and_tags_public():
     author, tag = make_author(), make_tag()
     make_post(status=Post.Status.DRAFT, authors=[author], tags=[tag])
 
-    public = Post.objects.published()
-    assert not Author.objects.filter(posts__in=public).exists()
-    assert not Tag.objects.filter(posts__in=public).exists()
+    assert not authors_in_print().filter(pk=author.pk).exists()
+    assert not Tag.objects.in_print().filter(pk=tag.pk).exists()
+
+
+@pytest.mark.parametrize("state", ["draft-undated", "scheduled"])
+@pytest.mark.parametrize(
+    "feed", ["blog:author_feed", "blog:author_feed_atom", "blog:tag_feed", "blog:tag_feed_atom"]
+)
+def test_feeds_of_authors_and_tags_without_public_essays_do_not_exist(client, state, feed):
+    status, published_at, _ = STATES[state]
+    author, tag = make_author(name="Secret Newhire"), make_tag(name="Upcoming Merger")
+    make_post(status=status, published_at=published_at, authors=[author], tags=[tag])
+    slug = author.slug if "author" in feed else tag.slug
+
+    response = client.get(reverse(feed, args=[slug]))
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert b"Secret Newhire" not in response.content
+    assert b"Upcoming Merger" not in response.content
