@@ -2,7 +2,18 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, TextField, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    TextField,
+    Value,
+    When,
+)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -82,7 +93,8 @@ class CommentQuerySet(models.QuerySet):
     def for_thread(self, *, post, viewer):
         """One query for an essay's thread as this viewer sees it: the comments they may read,
         plus the hidden ones that have replies (shown as text-less placeholders). The text of a
-        hidden comment never leaves the database: `shown_html` is empty for it."""
+        hidden comment never leaves the database: `shown_html` is empty for it. Whether each
+        author is a moderator (their badge) comes with it, rather than in a query of its own."""
         rule = self._visibility(viewer)
         if rule is None:
             is_visible, shown_html = Value(True), F("body_html")
@@ -97,10 +109,18 @@ class CommentQuerySet(models.QuerySet):
         queryset = self.filter(post=post)
         if rule is not None:
             queryset = queryset.filter(rule | Q(has_replies))
-        # Plain rows, not model instances: building 500 instances costs more than the query.
+        # Plain tuples, not model instances (building 500 instances costs more than the query)
+        # nor dicts: comments.thread unpacks them in THREAD_FIELDS order.
         return (
-            queryset.annotate(is_visible=is_visible, shown_html=shown_html)
-            .values(*THREAD_FIELDS, "is_visible", "shown_html")
+            queryset.annotate(
+                is_visible=is_visible,
+                shown_html=shown_html,
+                # Postgres works the moderators' subquery out once (a hashed IN), not per row.
+                author_is_moderator=ExpressionWrapper(
+                    Q(author_id__in=moderators().values("pk")), output_field=BooleanField()
+                ),
+            )
+            .values_list(*THREAD_FIELDS)
             .order_by("created_at", "id")
         )
 
@@ -118,6 +138,9 @@ THREAD_FIELDS = (
     "author__first_name",
     "author__last_name",
     "author__avatar_url",
+    "is_visible",
+    "shown_html",
+    "author_is_moderator",
 )
 
 

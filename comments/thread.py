@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comments.conf import setting
 from comments.forms import CommentForm
-from comments.models import Comment, is_editable, is_moderator, moderators
+from comments.models import Comment, is_editable, is_moderator
 
 AVATAR_TONES = 8
 PLACEHOLDER_TEXT = {
@@ -103,40 +103,69 @@ def node_from_comment(comment: Comment, *, viewer) -> Node:
     )
 
 
-def _nodes_from_rows(rows, *, viewer, essay_author_ids, moderator_ids) -> list[Node]:
+def _nodes_from_rows(rows, *, viewer, essay_author_ids) -> list[Node]:
     User = get_user_model()
-    names = {}  # one name per author, worked out by the User model's own rule
+    people = {}  # per author: what every one of their comments shows about them
     viewer_id = viewer.pk if viewer.is_authenticated else None
     former = str(_("Former member"))
     nodes = []
-    for row in rows:
-        author_id = row["author_id"]
+    # Rows are tuples in THREAD_FIELDS order (see CommentQuerySet.for_thread).
+    for (
+        pk,
+        parent_id,
+        depth,
+        status,
+        created_at,
+        guest_name,
+        author_id,
+        username,
+        display_name,
+        first_name,
+        last_name,
+        avatar_url,
+        is_visible,
+        shown_html,
+        author_is_moderator,
+    ) in rows:
         if author_id is None:
-            name = row["guest_name"] or former
-        elif author_id in names:
-            name = names[author_id]
+            name, avatar, is_essay_author, is_moderator_badge = (
+                guest_name or former,
+                "",
+                False,
+                False,
+            )
         else:
-            name = names[author_id] = User(
-                username=row["author__username"],
-                display_name=row["author__display_name"],
-                first_name=row["author__first_name"],
-                last_name=row["author__last_name"],
-            ).get_display_name()
+            person = people.get(author_id)
+            if person is None:
+                # The User model's own rule for a display name, from the row's columns.
+                name = User(
+                    username=username,
+                    display_name=display_name,
+                    first_name=first_name,
+                    last_name=last_name,
+                ).get_display_name()
+                person = people[author_id] = (
+                    name,
+                    _avatar(avatar_url or ""),
+                    author_id in essay_author_ids,
+                    author_is_moderator,
+                )
+            name, avatar, is_essay_author, is_moderator_badge = person
         nodes.append(
             Node(
-                pk=row["id"],
-                parent_id=row["parent_id"],
-                depth=row["depth"],
-                status=row["status"],
-                created_at=row["created_at"],
+                pk=pk,
+                parent_id=parent_id,
+                depth=depth,
+                status=status,
+                created_at=created_at,
                 author_id=author_id,
                 name=name,
-                avatar_url=_avatar(row["author__avatar_url"] or ""),
-                html=SafeString(row["shown_html"]),  # stored escaped: see comments.text
-                is_placeholder=not row["is_visible"],
-                is_erased=author_id is None and not row["guest_name"],
-                is_essay_author=author_id in essay_author_ids,
-                is_moderator_badge=author_id in moderator_ids,
+                avatar_url=avatar,
+                html=SafeString(shown_html),  # stored escaped: see comments.text
+                is_placeholder=not is_visible,
+                is_erased=author_id is None and not guest_name,
+                is_essay_author=is_essay_author,
+                is_moderator_badge=is_moderator_badge,
                 is_own=author_id is not None and author_id == viewer_id,
             )
         )
@@ -235,12 +264,9 @@ def comment_thread(*, request, post) -> Thread:
             return thread
     max_depth = setting("COMMENTS_MAX_DEPTH")
     essay_author_ids = {author.user_id for author in post.authors.all() if author.user_id}
-    moderator_ids = set(moderators().values_list("pk", flat=True))
     rows = Comment.objects.for_thread(post=post, viewer=viewer)
     thread.nodes = assemble(
-        _nodes_from_rows(
-            rows, viewer=viewer, essay_author_ids=essay_author_ids, moderator_ids=moderator_ids
-        )
+        _nodes_from_rows(rows, viewer=viewer, essay_author_ids=essay_author_ids)
     )
     personal = moderating
     for node in thread.nodes:
