@@ -6,6 +6,7 @@ from datetime import timedelta
 from functools import partial
 from http import HTTPStatus
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -29,6 +30,14 @@ class CommentRefused(Exception):
 def _lock_post(post: Post) -> None:
     # Serialises writes under one essay, so public counts and rate checks see each other.
     Post.objects.select_for_update().filter(pk=post.pk).values_list("pk").first()
+
+
+def _lock_author(author) -> None:
+    # Serialises one member's submissions across essays, so the pace check counts them all.
+    # FOR NO KEY UPDATE leaves the row free for foreign-key checks (others' inserts) and reads.
+    get_user_model().objects.select_for_update(no_key=True).filter(pk=author.pk).values_list(
+        "pk"
+    ).first()
 
 
 def _public_view_changes(comment: Comment, from_status: str, to_status: str) -> bool:
@@ -72,6 +81,10 @@ def _check_parent(*, post: Post, author, parent: Comment | None) -> None:
         )
 
 
+def _same_text(one: str, other: str) -> bool:
+    return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
+
+
 def _check_pace(*, post: Post, author, body: str) -> None:
     if is_moderator(author):
         return
@@ -82,7 +95,9 @@ def _check_pace(*, post: Post, author, body: str) -> None:
             _("You have posted several comments in a short time. Please wait a few minutes."),
             status=HTTPStatus.TOO_MANY_REQUESTS,
         )
-    if Comment.objects.filter(author=author, post=post, body=body).exists():
+    # Trailing spaces, line breaks or capitals do not make the same text a new comment.
+    earlier = Comment.objects.filter(author=author, post=post).values_list("body", flat=True)
+    if any(_same_text(body, text) for text in earlier.iterator()):
         raise CommentRefused(
             _("You have already posted this text on this essay."),
             status=HTTPStatus.TOO_MANY_REQUESTS,
@@ -105,6 +120,7 @@ def comment_submit(
         raise CommentRefused(_("Please log in to comment."), status=HTTPStatus.FORBIDDEN)
     with transaction.atomic():
         _lock_post(post)
+        _lock_author(author)
         if token is not None:
             earlier = Comment.objects.filter(author=author, submission_token=token).first()
             if earlier is not None:
@@ -204,62 +220,72 @@ def comment_remove(*, comment: Comment, moderator, reason: str = "") -> bool:
     return _decide(comment, moderator, Comment.Status.REMOVED, reason)
 
 
+def _lock_own_comment(comment: Comment, user, refusal: str) -> Comment:
+    # The caller's instance may be stale (a moderator decided since the page was loaded): the
+    # permission and the starting status come from the locked row, never from that instance.
+    _lock_post(comment.post)
+    current = Comment.objects.select_for_update().get(pk=comment.pk)
+    if not current.can_be_edited_by(user):
+        raise CommentRefused(refusal, status=HTTPStatus.FORBIDDEN)
+    return current
+
+
 def comment_withdraw(*, comment: Comment, author) -> bool:
     """An author takes back their own comment within the edit window (kept, like any removal:
     its replies keep their place under a placeholder)."""
+    refusal = _("This comment can no longer be deleted.")
     if not comment.can_be_edited_by(author):
-        raise CommentRefused(
-            _("This comment can no longer be deleted."), status=HTTPStatus.FORBIDDEN
-        )
+        raise CommentRefused(refusal, status=HTTPStatus.FORBIDDEN)
     with transaction.atomic():
-        _lock_post(comment.post)
-        from_status = comment.status
-        comment.status = Comment.Status.REMOVED
-        comment.save(update_fields=["status", "updated_at"])
+        current = _lock_own_comment(comment, author, refusal)
+        from_status = current.status
+        current.status = comment.status = Comment.Status.REMOVED
+        current.save(update_fields=["status", "updated_at"])
         ModerationEvent.objects.create(
-            comment=comment,
+            comment=current,
             actor=author,
             action=ModerationEvent.Action.REMOVED,
             from_status=from_status,
             to_status=Comment.Status.REMOVED,
             reason=_("Deleted by its author."),
         )
-        if _public_view_changes(comment, from_status, Comment.Status.REMOVED):
+        if _public_view_changes(current, from_status, Comment.Status.REMOVED):
             refresh_public_count(comment.post)
     return True
 
 
 def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
     """An author's correction within the edit window; the old text is kept as a revision and the
-    policy looks at the new text again (a published comment may go back to moderation)."""
+    policy looks at the new text again. An edit never raises the status: a held comment stays
+    held (or becomes spam), a published one may go back to moderation."""
+    refusal = _("This comment can no longer be edited.")
     if not comment.can_be_edited_by(editor):
-        raise CommentRefused(
-            _("This comment can no longer be edited."), status=HTTPStatus.FORBIDDEN
-        )
+        raise CommentRefused(refusal, status=HTTPStatus.FORBIDDEN)
     validate_body(body)
-    if body == comment.body:
-        return comment
     with transaction.atomic():
-        _lock_post(comment.post)
-        CommentRevision.objects.create(comment=comment, body=comment.body)
+        current = _lock_own_comment(comment, editor, refusal)
+        if body == current.body:
+            return current
+        CommentRevision.objects.create(comment=current, body=current.body)
         decision = policy.decide(author=editor, body=body)
-        from_status = comment.status
-        if decision.status != Comment.Status.APPROVED or from_status != Comment.Status.APPROVED:
-            comment.status, comment.moderation_reason = decision.status, decision.reason
-        comment.body, comment.edited_at = body, timezone.now()
-        comment.save(
+        from_status = current.status
+        # Only a moderator publishes a held comment; the policy may only hold or file as spam.
+        if decision.status != Comment.Status.APPROVED:
+            current.status, current.moderation_reason = decision.status, decision.reason
+        current.body, current.edited_at = body, timezone.now()
+        current.save(
             update_fields=["body", "status", "moderation_reason", "edited_at", "updated_at"]
         )
         ModerationEvent.objects.create(
-            comment=comment,
+            comment=current,
             actor=editor,
             action=ModerationEvent.Action.EDITED,
             from_status=from_status,
-            to_status=comment.status,
-            reason=decision.reason if comment.status != from_status else "",
+            to_status=current.status,
+            reason=decision.reason if current.status != from_status else "",
         )
-        if Comment.Status.APPROVED in (from_status, comment.status):
+        if Comment.Status.APPROVED in (from_status, current.status):
             refresh_public_count(comment.post)
-        if comment.status == Comment.Status.PENDING and from_status != comment.status:
+        if current.status == Comment.Status.PENDING and from_status != current.status:
             transaction.on_commit(notifications.comments_waiting)
-    return comment
+    return current

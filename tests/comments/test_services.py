@@ -191,3 +191,94 @@ def test_comments_arriving_within_the_interval_get_one_deferred_digest_when_the_
     assert [result.args for result in enqueued] == [[moderator.pk], [moderator.pk]]
     assert enqueued[0].task.run_after is None
     assert enqueued[1].task.run_after is not None
+
+
+@pytest.fixture
+def trusted(db):
+    user = make_user()
+    user.groups.add(Group.objects.get(name="Trusted commenters"))
+    return user
+
+
+def test_an_edit_from_a_stale_page_cannot_undo_a_moderators_rejection(post, trusted, moderator):
+    comment = make_comment(post=post, author=trusted, status=S.PENDING, body="Draft")
+    stale = Comment.objects.get(pk=comment.pk)
+    services.comment_reject(comment=comment, moderator=moderator)
+
+    with pytest.raises(services.CommentRefused, match="can no longer be edited"):
+        services.comment_edit(comment=stale, editor=trusted, body="Draft, improved")
+
+    comment.refresh_from_db()
+    assert (comment.status, comment.body) == (S.REJECTED, "Draft")
+    assert not comment.revisions.exists()
+
+
+def test_a_withdrawal_from_a_stale_page_records_the_status_it_really_had(post, member, moderator):
+    comment = make_comment(post=post, author=member, status=S.PENDING)
+    stale = Comment.objects.get(pk=comment.pk)
+    services.comment_approve(comment=comment, moderator=moderator)
+
+    services.comment_withdraw(comment=stale, author=member)
+
+    event = comment.events.get(action=ModerationEvent.Action.REMOVED)
+    assert (event.from_status, event.to_status) == (S.APPROVED, S.REMOVED)
+    post.refresh_from_db()
+    assert post.comment_count == 0
+
+
+def test_a_withdrawal_from_a_stale_page_cannot_touch_a_rejected_comment(post, member, moderator):
+    comment = make_comment(post=post, author=member, status=S.APPROVED)
+    stale = Comment.objects.get(pk=comment.pk)
+    services.comment_reject(comment=comment, moderator=moderator)
+
+    with pytest.raises(services.CommentRefused):
+        services.comment_withdraw(comment=stale, author=member)
+
+    comment.refresh_from_db()
+    assert comment.status == S.REJECTED
+    assert not comment.events.filter(action=ModerationEvent.Action.REMOVED).exists()
+
+
+@pytest.mark.parametrize(
+    "again",
+    ["Same words ", "same WORDS", "Same  words", "Same\nwords", "  Same words\n", "SAME WORDS"],
+)
+def test_the_same_text_again_on_an_essay_is_refused_whatever_its_case_or_spacing(
+    post, member, again
+):
+    submit(post, member, "Same words")
+
+    with pytest.raises(services.CommentRefused, match="already posted this text"):
+        submit(post, member, again)
+
+    assert Comment.objects.count() == 1
+
+
+def test_different_words_on_the_same_essay_are_not_a_duplicate(post, member):
+    submit(post, member, "Same words")
+
+    assert submit(post, member, "Same words, more or less").pk
+
+
+@pytest.mark.parametrize(
+    ("from_status", "settings_change", "body", "to_status"),
+    [
+        (S.PENDING, {}, "Better words", S.PENDING),
+        (S.PENDING, {"COMMENTS_BLOCKED_WORDS": ["scam"]}, "A scam", S.SPAM),
+        (S.APPROVED, {}, "Better words", S.APPROVED),
+        (S.APPROVED, {"COMMENTS_MODERATION_WORDS": ["casino"]}, "A casino", S.PENDING),
+        (S.APPROVED, {"COMMENTS_BLOCKED_WORDS": ["scam"]}, "A scam", S.SPAM),
+    ],
+)
+def test_an_edit_never_raises_a_comments_status_only_the_policy_may_lower_it(
+    settings, post, trusted, from_status, settings_change, body, to_status
+):
+    for name, value in settings_change.items():
+        setattr(settings, name, value)
+    comment = make_comment(post=post, author=trusted, status=from_status, body="Words")
+
+    edited = services.comment_edit(comment=comment, editor=trusted, body=body)
+
+    comment.refresh_from_db()
+    assert comment.status == edited.status == to_status
+    assert comment.body == body
