@@ -37,7 +37,8 @@ def queue_context(request) -> dict:
     comments = Comment.objects.all()
     post_id = request.GET.get("post") or ""
     chosen_post = None
-    if post_id.isdigit():
+    # str.isdigit() alone accepts "²" and other digits int() refuses; junk means no filter.
+    if post_id.isascii() and post_id.isdigit():
         chosen_post = Post.objects.filter(pk=post_id).only("pk", "title").first()
         if chosen_post is not None:
             comments = comments.filter(post=chosen_post)

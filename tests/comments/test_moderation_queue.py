@@ -171,3 +171,27 @@ def test_the_queue_page_runs_a_constant_number_of_queries(
 
     with django_assert_max_num_queries(12):
         moderator_client.get(reverse(QUEUE))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"post": "\u00b2"},
+        {"post": "\u0663"},
+        {"post": "-1"},
+        {"post": "99999999999999999999999"},
+        {"post": "1 OR 1=1"},
+        {"status": "nonsense"},
+        {"status": "\u00b2", "post": "abc"},
+        {"page": "\u00b2"},
+    ],
+)
+def test_junk_in_the_queue_filters_is_ignored(moderator_client, post, query):
+    make_comment(post=post, status=S.PENDING, body="Still listed")
+
+    response = moderator_client.get(reverse(QUEUE), query)
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["chosen_post"] is None
+    assert response.context["status"] == S.PENDING
+    assert "Still listed" in response.content.decode()
