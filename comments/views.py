@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from blog.models import Post
 from comments import queue, services
@@ -168,6 +168,7 @@ def comment_reply(request, pk):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def comment_edit(request, pk):
     """An author corrects their own comment within the edit window."""
     comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
@@ -175,17 +176,17 @@ def comment_edit(request, pk):
         raise PermissionDenied
     form = EditForm(request.POST or None, initial={"body": comment.body})
     error = ""
+    status = HTTPStatus.BAD_REQUEST if request.method == "POST" else HTTPStatus.OK
     if request.method == "POST" and form.is_valid():
         try:
             services.comment_edit(
                 comment=comment, editor=request.user, body=form.cleaned_data["body"]
             )
         except services.CommentRefused as refusal:
-            error = refusal.message
+            error, status = refusal.message, refusal.status
         else:
             messages.success(request, _("Your comment is updated."))
             return redirect(comment.get_absolute_url())
-    status = HTTPStatus.BAD_REQUEST if request.method == "POST" else HTTPStatus.OK
     return render(
         request,
         "comments/comment_edit.html",

@@ -304,3 +304,27 @@ def test_moderators_reply_only_under_public_comments(client, moderator, post):
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert f'data-reply-to="{spam.pk}"' not in client.get(post.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+@pytest.mark.parametrize(
+    ("name", "allowed"),
+    [
+        ("comments:edit", "GET, POST"),
+        ("comments:withdraw", "POST"),
+        ("comments:reply", "GET"),
+    ],
+)
+def test_comment_pages_answer_only_the_methods_they_serve(
+    member_client, member, post, method, name, allowed
+):
+    comment = make_comment(post=post, author=member, body="Unchanged")
+
+    response = getattr(member_client, method)(
+        reverse(name, kwargs={"pk": comment.pk}), "body=Changed"
+    )
+
+    assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert response["Allow"] == allowed
+    comment.refresh_from_db()
+    assert (comment.body, comment.status) == ("Unchanged", S.APPROVED)
