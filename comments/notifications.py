@@ -28,6 +28,11 @@ def absolute_url(path: str) -> str:
     return f"{scheme}://{Site.objects.get_current().domain}{path}"
 
 
+def render_subject(template_name: str, context: dict) -> str:
+    # One line whatever the names and titles contain: a line break in a header fails the mail.
+    return " ".join(render_to_string(template_name, context).split())
+
+
 @task
 def send_waiting_digest(user_id: int) -> None:
     moderator = get_user_model().objects.get(pk=user_id)
@@ -42,7 +47,7 @@ def send_waiting_digest(user_id: int) -> None:
         "queue_url": absolute_url(reverse("comments:queue")),
     }
     send_mail(
-        subject=render_to_string("comments/mail/waiting_subject.txt", context).strip(),
+        subject=render_subject("comments/mail/waiting_subject.txt", context),
         message=render_to_string("comments/mail/waiting_body.txt", context),
         from_email=None,
         recipient_list=[moderator.email],
@@ -74,7 +79,7 @@ def send_published_notices(comment_id: int) -> None:
     author = comment.author
     if comment.notify_on_approval and author is not None and author.email:
         send_mail(
-            subject=render_to_string("comments/mail/published_subject.txt", context).strip(),
+            subject=render_subject("comments/mail/published_subject.txt", context),
             message=render_to_string("comments/mail/published_body.txt", context),
             from_email=None,
             recipient_list=[author.email],
@@ -87,7 +92,7 @@ def send_published_notices(comment_id: int) -> None:
         and getattr(parent_author, "notify_on_reply", False)
     ):
         send_mail(
-            subject=render_to_string("comments/mail/reply_subject.txt", context).strip(),
+            subject=render_subject("comments/mail/reply_subject.txt", context),
             message=render_to_string("comments/mail/reply_body.txt", context),
             from_email=None,
             recipient_list=[parent_author.email],

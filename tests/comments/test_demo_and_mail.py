@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from comments import services
 from comments.models import Comment
-from tests.factories import make_comment, make_user
+from tests.factories import make_comment, make_post, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +51,25 @@ def test_no_mail_is_sent_when_the_transaction_does_not_commit(post, member, mail
     services.comment_submit(post=post, author=member, body="Held", notify_on_approval=True)
 
     assert mailoutbox == []
+
+
+def test_mail_subjects_carry_names_and_titles_as_written_on_one_line(
+    moderator, mailoutbox, django_capture_on_commit_callbacks
+):
+    post = make_post(title="Ethics & the Editor's Pen")
+    parent = make_comment(post=post, author=make_user(notify_on_reply=True))
+    replier = make_user(display_name="Ann <Admin>\r\nBcc: victim@example.org")
+    reply = make_comment(parent=parent, author=replier, status=S.PENDING, notify_on_approval=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_approve(comment=reply, moderator=moderator)
+        services.comment_submit(post=post, author=make_user(), body="Held")
+
+    subjects = sorted(mail.subject for mail in mailoutbox)
+    assert subjects == [
+        "Ann <Admin> Bcc: victim@example.org replied to you on “Ethics & the Editor's Pen”",
+        "One comment is waiting for moderation",
+        "Your comment on “Ethics & the Editor's Pen” is published",
+    ]
+    for mail in mailoutbox:
+        assert mail.message()["Bcc"] is None
