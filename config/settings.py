@@ -55,6 +55,9 @@ else:
             "DJANGO_DEBUG is off."
         )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# How many proxies (load balancers) in front of the site append to X-Forwarded-For; the client's
+# address is the entry just before theirs. 0: the header is ignored, REMOTE_ADDR is the client.
+TRUSTED_PROXY_HOPS = max(0, env_int("DJANGO_TRUSTED_PROXY_HOPS", 0))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -237,6 +240,7 @@ def social_providers() -> dict:
 SOCIALACCOUNT_PROVIDERS = social_providers()
 # The admin login is rate limited per client address and per username (accounts.admin_login).
 ADMIN_LOGIN_ATTEMPTS = env_int("ADMIN_LOGIN_ATTEMPTS", 5)
+ADMIN_LOGIN_USERNAME_ATTEMPTS = env_int("ADMIN_LOGIN_USERNAME_ATTEMPTS", 20)
 ADMIN_LOGIN_WINDOW_SECONDS = env_int("ADMIN_LOGIN_WINDOW_SECONDS", 15 * 60)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
