@@ -10,8 +10,9 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.providers.base import AuthError
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.crypto import get_random_string
 
-from accounts.models import User
+from accounts.models import User, tidy_name
 from accounts.providers import provider_name
 from accounts.services import user_refresh_from_provider
 
@@ -27,6 +28,14 @@ class AccountAdapter(DefaultAccountAdapter):
         # Members join by signing in with a provider (SOCIALACCOUNT_ONLY: no local sign-up form).
         return True
 
+    def populate_username(self, request, user):
+        # Usernames are made up, never taken from what a provider says (an e-mail address, a
+        # handle): they appear in the admin and exports, and a provider's may already be taken.
+        username = ""
+        while not username or User.objects.filter(username=username).exists():
+            username = f"member-{get_random_string(12, 'abcdefghijklmnopqrstuvwxyz0123456789')}"
+        user.username = username
+
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def authenticate_by_email(self, sociallogin):
@@ -35,6 +44,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def populate_user(self, request, sociallogin, data):
         user = super().populate_user(request, sociallogin, data)
+        user.first_name, user.last_name = tidy_name(user.first_name), tidy_name(user.last_name)
         user_refresh_from_provider(user=user, extra_data=sociallogin.account.extra_data)
         return user
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import User, tidy_name
 
 
 class ProfileForm(forms.ModelForm):
@@ -16,7 +16,7 @@ class ProfileForm(forms.ModelForm):
         }
 
     def clean_display_name(self):
-        return " ".join(self.cleaned_data["display_name"].split())
+        return tidy_name(self.cleaned_data["display_name"])
 
 
 class DeleteAccountForm(forms.Form):

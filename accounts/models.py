@@ -1,3 +1,4 @@
+import unicodedata
 from urllib.parse import urlsplit
 
 from django.contrib.auth.models import AbstractUser
@@ -5,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +23,12 @@ def unique_slug(queryset, text: str, *, max_length: int) -> str:
         n += 1
         candidate = f"{base}-{n}"
     return candidate
+
+
+def tidy_name(value: str) -> str:
+    """A name on one line: control characters dropped, runs of spaces and line breaks made one."""
+    kept = "".join(ch for ch in value if ch.isspace() or unicodedata.category(ch) != "Cc")
+    return " ".join(kept.split())
 
 
 def validate_social_links(value: str) -> None:
@@ -44,7 +52,10 @@ class User(AbstractUser):
         _("display name"),
         max_length=150,
         blank=True,
-        help_text=_("Shown beside the member's comments. Falls back to the username."),
+        help_text=_(
+            "Shown beside the member's comments. Falls back to their first and last name, then "
+            "to a neutral “Member” and a number."
+        ),
     )
     avatar_url = models.URLField(
         _("avatar URL"),
@@ -73,7 +84,18 @@ class User(AbstractUser):
         return self.get_display_name()
 
     def get_display_name(self) -> str:
-        return self.display_name or self.get_full_name() or self.username
+        return self.display_name or self.get_full_name() or self.neutral_name
+
+    @property
+    def neutral_name(self) -> str:
+        """ "Member 048213": never the username, which older sign-ups made from e-mail addresses.
+
+        The number is a keyed hash of the username, so it is the same wherever a member is built
+        from (the comment thread has no primary key) and reveals nothing.
+        """
+        key = "accounts.User.neutral_name"
+        digest = salted_hmac(key, self.username, algorithm="sha256").hexdigest()
+        return _("Member %(number)s") % {"number": f"{int(digest[:8], 16) % 1_000_000:06d}"}
 
 
 class Author(models.Model):

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import reverse
 
+from accounts.models import tidy_name
+
 # The association's own sign-in first, then the public networks.
 DISPLAY_ORDER = ["sso", "twitter_oauth2", "facebook", "google", "github", "linkedin"]
 
@@ -74,19 +76,23 @@ def profile_from_provider_data(extra_data: dict) -> ProviderProfile:
     if "userinfo" in data or "id_token" in data:
         data = {**(data.get("id_token") or {}), **(data.get("userinfo") or {})}
     full_name = " ".join(part for part in (data.get("given_name"), data.get("family_name")) if part)
-    name = (
-        data.get("name")
-        or full_name
-        or data.get("preferred_username")
-        or data.get("username")
-        or data.get("login")
-        or ""
+    candidates = (
+        tidy_name(str(candidate or ""))
+        for candidate in (
+            data.get("name"),
+            full_name,
+            data.get("preferred_username"),
+            data.get("username"),
+            data.get("login"),
+        )
     )
+    # An e-mail address (some providers' preferred_username) is no name to show the public.
+    name = next((candidate for candidate in candidates if candidate and "@" not in candidate), "")
     picture = data.get("picture")
     if isinstance(picture, dict):  # Facebook: {"data": {"url": …, "is_silhouette": …}}
         picture = (picture.get("data") or {}).get("url")
     avatar = picture or data.get("avatar_url") or data.get("profile_image_url") or ""
-    return ProviderProfile(name=str(name).strip()[:150], avatar_url=_web_url(avatar))
+    return ProviderProfile(name=name[:150], avatar_url=_web_url(avatar))
 
 
 def _web_url(value) -> str:

@@ -108,8 +108,12 @@ def test_member_cannot_disconnect_someone_elses_sign_in_method(client):
 
 @pytest.mark.parametrize(
     ("typed", "saved_name", "chosen"),
-    [("  Lena   Rossi ", "Lena Rossi", True), ("", "sso name", False)],
-    ids=["own name", "empty: back to the provider's"],
+    [
+        ("  Lena   Rossi ", "Lena Rossi", True),
+        ("Lena\x07 Rossi\x1b", "Lena Rossi", True),
+        ("", "sso name", False),
+    ],
+    ids=["own name", "control characters dropped", "empty: back to the provider's"],
 )
 def test_member_edits_display_name_and_notification_choice(client, typed, saved_name, chosen):
     member = make_member("sso", display_name="Elena")

@@ -115,6 +115,10 @@ def test_google_email_is_verified_only_when_google_says_so(social_providers_conf
         ({"name": "Eve", "picture": "javascript:alert(1)"}, "Eve", ""),
         ({"name": "Eve", "avatar_url": "data:image/png;base64,AAAA"}, "Eve", ""),
         ({"name": "x" * 200}, "x" * 150, ""),
+        ({"name": "Eve\r\nModerator  notice:\tapproved"}, "Eve Moderator notice: approved", ""),
+        ({"name": "Ev\x00e\x1b[2J\x7f"}, "Eve[2J", ""),
+        ({"name": " \n\x07 ", "login": "eve-k"}, "eve-k", ""),
+        ({"preferred_username": "eve.k@example.org"}, "", ""),  # an address is not a name
         ({}, "", ""),
     ],
 )  # fmt: skip

@@ -235,6 +235,34 @@ def test_x_member_without_an_email_address_is_signed_up_without_any_form(
     assert SocialToken.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"sub": "member-00999", "email": "elena.rossi@association.example"},
+        {"sub": "member-00999", "email": "elena.rossi@association.example",
+         "preferred_username": "elena.rossi@association.example"},
+    ],
+    ids=["no name", "address as preferred username"],
+)  # fmt: skip
+def test_member_whose_provider_gives_no_name_is_shown_neutrally_never_by_their_address(
+    client, sso, claims
+):
+    sign_in_with_sso(client, sso, claims)
+    member = signed_in_user(client)
+    page = client.get(reverse("blog:home")).text
+
+    assert "elena" not in member.username.lower()
+    assert member.get_display_name().startswith("Member ")
+    assert member.get_display_name() in page
+    assert "elena" not in page.lower()
+
+
+def test_generated_usernames_never_come_from_the_provider(client, sso):
+    sign_in_with_sso(client, sso, {**ELENA, "preferred_username": "elena"})
+
+    assert "elena" not in signed_in_user(client).username.lower()
+
+
 def test_after_sign_in_the_comment_form_shows_who_comments_with_which_account(client, sso):
     post = make_post()
     next_url = f"{post.get_absolute_url()}#respond"
