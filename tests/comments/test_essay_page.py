@@ -93,6 +93,30 @@ def test_comments_show_permalink_avatar_badges_and_reply_context(client):
     assert f'id="comment-{reply.pk}"' in html
 
 
+@pytest.mark.parametrize("viewer", ["anonymous", "member", "moderator"])
+def test_names_and_avatar_addresses_of_commenters_are_shown_escaped(client, post, viewer):
+    # The thread's markup is built in Python (comments.render): nothing a member chose may
+    # reach the page as markup, whoever looks at it.
+    nasty = make_user(
+        display_name="<b>\"Bold\" & 'Brash'</b>", avatar_url='https://img.example/a.png?"x"<y>'
+    )
+    first = make_comment(post=post, author=nasty, body="First")
+    make_comment(parent=first, author=None, guest_name="<i>Guest</i>", body="Second")
+    make_comment(parent=first, author=nasty, body="Third")
+    if viewer != "anonymous":
+        client.force_login(make_moderator() if viewer == "moderator" else make_user())
+
+    html = client.get(post.get_absolute_url()).content.decode()
+
+    escaped = "&lt;b&gt;&quot;Bold&quot; &amp; &#x27;Brash&#x27;&lt;/b&gt;"
+    assert f'<span class="comment__author">{escaped}</span>' in html
+    assert f'in reply to <a href="#comment-{first.pk}">{escaped}</a>' in html
+    assert f'data-reply-name="{escaped}"' in html
+    assert 'src="https://img.example/a.png?&quot;x&quot;&lt;y&gt;"' in html
+    assert "&lt;i&gt;Guest&lt;/i&gt;" in html
+    assert "<b>" not in html and "<i>Guest" not in html and "<y>" not in html
+
+
 def test_a_removed_comment_with_replies_leaves_a_placeholder_for_the_public(client, post):
     removed = make_comment(post=post, status=S.REMOVED, body="Regrettable words")
     make_comment(parent=removed, body="Still worth reading")
