@@ -1,12 +1,14 @@
 import pytest
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.test import RequestFactory
 
-from comments.models import Comment
+from comments.models import MODERATE_PERMISSION, Comment, is_moderator
 from comments.thread import comment_thread as build_thread
 from tests.factories import make_comment, make_user
 
 pytestmark = pytest.mark.django_db
+User = get_user_model()
 
 
 def comment_thread(*, post, viewer):
@@ -85,3 +87,42 @@ def test_the_thread_is_in_reading_order_and_each_leaf_closes_its_open_lists(post
     assert [n.closers for n in nodes] == [0, 0, 1, 1, 0]
     assert [n.depth for n in nodes] == [0, 1, 2, 1, 0]
     assert nodes[2].parent_node is nodes[1]
+
+
+def _grant_directly(user):
+    user.user_permissions.add(
+        Permission.objects.get(codename="moderate_comment", content_type__app_label="comments")
+    )
+
+
+def _grant_by_group(user):
+    group = Group.objects.create(name="Comment wardens")
+    group.permissions.add(
+        Permission.objects.get(codename="moderate_comment", content_type__app_label="comments")
+    )
+    user.groups.add(group)
+
+
+@pytest.mark.parametrize(
+    ("fields", "grant", "moderates"),
+    [
+        ({}, None, False),
+        ({}, _grant_directly, True),
+        ({}, _grant_by_group, True),
+        ({"is_superuser": True}, None, True),
+        ({"is_active": False}, _grant_by_group, False),
+        ({"is_active": False, "is_superuser": True}, None, False),
+    ],
+)
+def test_moderators_are_whoever_django_grants_the_moderation_permission_in_one_query(
+    fields, grant, moderates, django_assert_max_num_queries
+):
+    user = make_user(**fields)
+    if grant:
+        grant(user)
+    user = User.objects.get(pk=user.pk)  # a fresh object, as each request has
+
+    with django_assert_max_num_queries(1):
+        assert is_moderator(user) is moderates
+        assert is_moderator(user) is moderates  # asked again in the same request: no query
+    assert User.objects.get(pk=user.pk).has_perm(MODERATE_PERMISSION) is moderates
