@@ -254,14 +254,16 @@ def comment_thread(*, request, post) -> Thread:
         form=CommentForm(initial={"token": uuid.uuid4()}) if open_ else None,
     )
     public_key = _public_thread_key(post, comments_open=open_)
-    sees_the_public_view = not viewer.is_authenticated or (
-        not moderating and not Comment.objects.filter(post=post).personal_to(viewer).exists()
-    )
-    if sees_the_public_view:
-        cached = cache.get(public_key)
-        if cached is not None:
-            thread.html = SafeString(cached)
-            return thread
+    cached = None if moderating else cache.get(public_key)
+    # A cached public thread serves readers, and members with nothing of their own to see
+    # differently (asked of the database only when there is a copy to serve: otherwise the
+    # thread below is built anyway and tells the same from its nodes).
+    if cached is not None and (
+        not viewer.is_authenticated
+        or not Comment.objects.filter(post=post).personal_to(viewer).exists()
+    ):
+        thread.html = SafeString(cached)
+        return thread
     max_depth = setting("COMMENTS_MAX_DEPTH")
     essay_author_ids = {author.user_id for author in post.authors.all() if author.user_id}
     rows = Comment.objects.for_thread(post=post, viewer=viewer)
@@ -283,7 +285,6 @@ def comment_thread(*, request, post) -> Thread:
         tools = ModeratorTools(csrf_token=get_token(request), post=post) if moderating else None
         thread.html = render_thread(thread.nodes, tools=tools)
         return thread
-    cached = cache.get(public_key)
     if cached is None:
         cached = render_thread(thread.nodes)
         cache.set(public_key, str(cached), PUBLIC_THREAD_SECONDS)
