@@ -22,22 +22,32 @@ class SignInProvider:
     login_url: str
 
 
-def configured_providers() -> list[SignInProvider]:
-    """Every provider whose credentials are set, in display order."""
+def _configured_apps() -> list[tuple[str, str, str]]:
+    """(allauth provider key, provider id, name) of every provider whose credentials are set."""
     from allauth.socialaccount.providers import registry
 
-    providers = []
+    apps = []
     for key, config in settings.SOCIALACCOUNT_PROVIDERS.items():
-        provider_class = registry.get_class(key)
         for app in config.get("APPS", []):
-            if key == "openid_connect":
-                provider_id = app["provider_id"]
-                login_url = reverse("openid_connect_login", kwargs={"provider_id": provider_id})
-            else:
-                provider_id = key
-                login_url = reverse(f"{key}_login")
-            name = app.get("name") or provider_class.name
-            providers.append(SignInProvider(id=provider_id, name=name, login_url=login_url))
+            provider_id = app["provider_id"] if key == "openid_connect" else key
+            apps.append((key, provider_id, app.get("name") or registry.get_class(key).name))
+    return apps
+
+
+def configured_providers() -> list[SignInProvider]:
+    """Every provider whose credentials are set, in display order."""
+    providers = [
+        SignInProvider(
+            id=provider_id,
+            name=name,
+            login_url=(
+                reverse("openid_connect_login", kwargs={"provider_id": provider_id})
+                if key == "openid_connect"
+                else reverse(f"{key}_login")
+            ),
+        )
+        for key, provider_id, name in _configured_apps()
+    ]
     return sorted(providers, key=_display_position)
 
 
@@ -49,12 +59,16 @@ def _display_position(provider: SignInProvider) -> int:
 
 
 def provider_name(provider_id: str) -> str:
-    """The name members know a provider by ("X", "LinkedIn"), also for ones since unconfigured."""
+    """The name members know a provider by ("X", "LinkedIn"), also for ones since unconfigured.
+
+    Read from settings alone (no sign-in URLs built): it runs on every page showing who is
+    commenting, and once per sign-in method on the account page and in the export.
+    """
     from allauth.socialaccount.providers import registry
 
-    for provider in configured_providers():
-        if provider.id == provider_id:
-            return provider.name
+    for _key, configured_id, name in _configured_apps():
+        if configured_id == provider_id:
+            return name
     provider_class = registry.get_class(provider_id)
     return provider_class.name if provider_class else provider_id
 
