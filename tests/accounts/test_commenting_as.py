@@ -92,7 +92,9 @@ def test_log_out_is_a_post_that_returns_to_the_same_place_on_site(client, next_u
     assert response["Location"] == landing
 
 
-@pytest.mark.parametrize(("debug", "status"), [(False, HTTPStatus.NOT_FOUND), (True, 302)])
+@pytest.mark.parametrize(
+    ("debug", "status"), [(False, HTTPStatus.NOT_FOUND), (True, HTTPStatus.FOUND)]
+)
 def test_demo_sign_in_exists_only_in_development(client, settings, debug, status):
     settings.DEBUG = debug
 
