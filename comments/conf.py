@@ -10,7 +10,6 @@ DEFAULTS = {
     # Members with this many approved comments are approved at once (WordPress's rule).
     "COMMENTS_AUTO_APPROVE_AFTER": 2,
     "COMMENTS_TRUSTED_GROUP": "Trusted commenters",
-    "COMMENTS_MODERATORS_GROUP": "Moderators",
     # More links than this holds a comment for moderation.
     "COMMENTS_MAX_LINKS": 2,
     # Words (case-insensitive substrings) that hold a comment, or mark it as spam.

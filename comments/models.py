@@ -15,7 +15,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -300,9 +299,6 @@ class Comment(models.Model):
             user=user,
             now=now,
         )
-
-    def history_url(self):
-        return reverse("comments:history", kwargs={"pk": self.pk})
 
 
 class ModerationEvent(models.Model):
