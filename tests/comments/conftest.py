@@ -16,13 +16,3 @@ def member(db):
 @pytest.fixture
 def moderator(db):
     return make_moderator(display_name="Mo Derator", email="mo@example.org")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # The moderator-mail throttle lives in the cache; each test starts without it.
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
