@@ -131,12 +131,15 @@
     });
   }
 
-  function enhanceForm(form) {
-    var area = form.querySelector("textarea[name=body]");
+  function keepDraft(form) {
     restoreDraft(form);
-    area.addEventListener("input", function () {
+    form.querySelector("textarea[name=body]").addEventListener("input", function () {
       saveDraft(form);
     });
+  }
+
+  function enhanceForm(form) {
+    var area = form.querySelector("textarea[name=body]");
     form.addEventListener("submit", function (event) {
       if (!window.fetch) return;
       event.preventDefault();
@@ -198,14 +201,9 @@
   }
 
   document.querySelectorAll("form[data-comment-form]").forEach(function (form) {
-    // Readers who are not signed in have no submit button: their draft is still kept.
+    keepDraft(form);
+    // Readers who are not signed in have no submit button: their draft is kept all the same.
     if (form.querySelector("button[type=submit]")) enhanceForm(form);
-    else {
-      restoreDraft(form);
-      form.querySelector("textarea[name=body]").addEventListener("input", function () {
-        saveDraft(form);
-      });
-    }
   });
   var section = document.getElementById("comments");
   if (section) enhanceThread(section);
