@@ -43,7 +43,7 @@ def send_waiting_digest(user_id: int) -> None:
     context = {
         "moderator": moderator,
         "total": total,
-        "comments": waiting[:LISTED_IN_MAIL],
+        "comments": list(waiting[:LISTED_IN_MAIL]),  # evaluated here: templates run no queries
         "queue_url": absolute_url(reverse("comments:queue")),
     }
     send_mail(
