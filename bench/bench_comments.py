@@ -15,28 +15,14 @@ import os
 import statistics
 import time
 
+from bench.throwaway_db import throwaway_database
+
 SIZES = tuple(int(n) for n in os.environ.get("BENCH_SIZES", "100,500,2000").split(","))
 ROUNDS = 25
 WARM_UP = 3
 # "member": signed in, nothing of theirs pending here; "member*": has comments awaiting moderation
 # under this essay, so their page is their own (never the cached public one).
 VIEWERS = ("anonymous", "member", "member*", "moderator")
-
-
-def _setup():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DJANGO_DEBUG", "true")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.db import connection
-
-    # Not setup_test_environment(): its instrumented template rendering would skew the timings.
-    settings.DEBUG = False
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    return connection
 
 
 def _seed(size):
@@ -81,10 +67,9 @@ def _measure(client, url, *, cold):
 
 
 def main():
-    connection = _setup()
-    from django.test import Client
+    with throwaway_database():
+        from django.test import Client
 
-    try:
         print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         print(
             f"{'comments':>8}  {'viewer':<10} {'cache':<5} {'queries':>7}  {'median ms':>9}  "
@@ -104,8 +89,6 @@ def main():
                         f"{size:>8}  {name:<10} {'cold' if cold else 'warm':<5} {queries:>7}  "
                         f"{wall:>9.1f}  {cpu:>15.1f}  {length / 1024:>7.0f}"
                     )
-    finally:
-        connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
 
 
 if __name__ == "__main__":

@@ -10,23 +10,10 @@ import statistics
 import time
 from io import StringIO
 
+from bench.throwaway_db import throwaway_database
+
 EXTRA = int(os.environ.get("BENCH_EXTRA_ESSAYS", "300"))
 ROUNDS = 15
-
-
-def _setup():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DJANGO_DEBUG", "true")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.db import connection
-
-    settings.DEBUG = False
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    return connection
 
 
 def _pages():
@@ -79,8 +66,7 @@ def _report(connection, label):
 
 
 def main():
-    connection = _setup()
-    try:
+    with throwaway_database() as connection:
         from django.core.management import call_command
 
         from tests.factories import make_author, make_post, make_tag
@@ -92,5 +78,3 @@ def main():
         for n in range(EXTRA):
             make_post(authors=authors[n % 20 : n % 20 + 3], tags=tags[n % 17 : n % 17 + 4])
         _report(connection, f"demo content and {EXTRA} more essays")
-    finally:
-        connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
