@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.authors import author_photo_changed
 from accounts.models import Author, User
-from accounts.photos import BYLINE_SIZE, PhotoField
+from accounts.photos import PhotoField
 
 
 @admin.register(User)
@@ -63,7 +63,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("photo"))
     def thumbnail(self, author):
-        photo = author.photo_at(BYLINE_SIZE)
+        photo = author.byline_photo
         if photo is None:
             return "—"
         return format_html(
