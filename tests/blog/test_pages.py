@@ -73,12 +73,6 @@ def test_essay_page_shows_byline_dates_tags_body_and_a_bio_box_per_author(client
     assert body.index("About the authors") < body.index('<section id="comments"')
 
 
-def test_essay_page_ends_with_the_comments_section_after_the_bios(client):
-    body = client.get(make_post().get_absolute_url()).content.decode()
-
-    assert body.index('class="bios"') < body.index('<section id="comments"')
-
-
 def test_essay_page_has_canonical_link_and_sharing_meta(client):
     post = make_post(title="Pumps", dek="On infusion pumps.", tags=[make_tag(name="Devices")])
 
