@@ -8,10 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.views import safe_next_url
 from blog.models import Post
 from comments import queue, services
 from comments.forms import CommentForm, EditForm
@@ -37,15 +37,6 @@ def moderator_required(view):
 def wants_json(request) -> bool:
     # comments.js asks for JSON; a plain form post gets pages and redirects.
     return request.headers.get("Accept", "").startswith("application/json")
-
-
-def safe_next(request, fallback: str) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return fallback
 
 
 def _form_page(request, *, post, parent, form, status, message=""):
@@ -221,7 +212,7 @@ def moderate(request):
     outcome = queue.perform(request)
     for level, text in outcome:
         messages.add_message(request, level, text)
-    return redirect(safe_next(request, fallback))
+    return redirect(safe_next_url(request) or fallback)
 
 
 @moderator_required
