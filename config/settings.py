@@ -123,14 +123,23 @@ TEMPLATES = [
     },
 ]
 
-# Database: DATABASE_URL when given, otherwise the project's own embedded Postgres.
+# Database: DATABASE_URL when given, otherwise the project's own embedded Postgres, which only
+# development (or an explicit LECTERN_EMBEDDED_DB) may start: a production server that forgot its
+# DATABASE_URL must stop here, not quietly serve an empty database.
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
     default_database = dj_database_url.parse(DATABASE_URL)
-else:
+elif DEBUG or env_bool("LECTERN_EMBEDDED_DB"):
     from config import embedded_db
 
     default_database = {"ENGINE": "django.db.backends.postgresql", **embedded_db.ensure_running()}
+else:
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not set. In production, name the database "
+        "(DATABASE_URL=postgres://user:password@host:5432/lectern). For development, use the "
+        "Makefile (make run, make manage ARGS=...), which sets DJANGO_DEBUG=true and starts the "
+        "embedded Postgres; LECTERN_EMBEDDED_DB=true starts it without debugging."
+    )
 default_database.update(
     {
         "ENGINE": "django.db.backends.postgresql",

@@ -71,3 +71,38 @@ def test_start_recovers_from_a_stale_pid_file(pgdata):
         stopped = embedded_db("stop", pgdata)
     assert stopped.returncode == 0, stopped.stderr
     assert status(pgdata) == "stopped", stopped.stdout + stopped.stderr
+
+
+@pytest.mark.parametrize(
+    "handle_list",
+    ["", "[4242, ", "\x00garbage{", "[999999999, 999999998]"],
+    ids=["empty", "truncated", "garbage", "dead-pids"],
+)
+def test_start_works_whatever_the_handle_list_holds(pgdata, handle_list):
+    try:
+        assert embedded_db("start", pgdata).returncode == 0
+        assert embedded_db("stop", pgdata).returncode == 0
+        # What a process stopped while the wheel rewrote the list leaves behind.
+        (pgdata / ".handle_pids.json").write_text(handle_list)
+
+        started = embedded_db("start", pgdata)
+
+        assert started.returncode == 0, started.stderr
+        assert status(pgdata) == "running"
+    finally:
+        embedded_db("stop", pgdata)
+
+
+def test_a_data_folder_without_a_database_is_set_aside_not_deleted(pgdata):
+    # A first run killed during initdb, or a folder the developer pointed at by mistake.
+    pgdata.mkdir()
+    (pgdata / "notes.txt").write_text("mine")
+    try:
+        started = embedded_db("start", pgdata)
+
+        assert started.returncode == 0, started.stderr
+        assert status(pgdata) == "running"
+        (aside,) = pgdata.parent.glob("pgdata.unusable-*")
+        assert (aside / "notes.txt").read_text() == "mine"
+    finally:
+        embedded_db("stop", pgdata)

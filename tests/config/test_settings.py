@@ -64,3 +64,25 @@ def test_a_redis_cache_url_uses_an_installed_client():
 
     assert "ModuleNotFoundError" not in result.stderr
     assert "ConnectionError" in result.stderr
+
+
+def test_production_without_a_database_url_refuses_to_start_and_starts_no_database(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.pop("DATABASE_URL", None)
+    env |= {
+        "DJANGO_SECRET_KEY": REAL_LOOKING_KEY,
+        "DJANGO_ALLOWED_HOSTS": "blog.example.org",
+        "LECTERN_PGDATA": str(tmp_path / "pgdata"),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode != 0
+    assert "DATABASE_URL is not set" in result.stderr
+    assert not (tmp_path / "pgdata").exists()

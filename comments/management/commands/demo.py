@@ -1,5 +1,9 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
+
+# Any fixed number: the key of the Postgres advisory lock that serialises --migrate runs.
+SETUP_LOCK = 0x1EC7E2
 
 
 class Command(BaseCommand):
@@ -7,8 +11,28 @@ class Command(BaseCommand):
     # seeds its own part (accounts.demo, blog.demo, comments.demo), called here in order.
     help = "Create the demo content (idempotent: running it twice changes nothing)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--migrate",
+            action="store_true",
+            help="Apply migrations first. Two runs at once on one database (two `make run` on "
+            "different ports) take turns instead of colliding.",
+        )
+
+    def handle(self, *args, migrate=False, **options):
+        if not migrate:
+            self.seed()
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [SETUP_LOCK])
+            try:
+                call_command("migrate", interactive=False, verbosity=options["verbosity"])
+                self.seed()
+            finally:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [SETUP_LOCK])
+
     @transaction.atomic
-    def handle(self, *args, **options):
+    def seed(self):
         from accounts import demo as accounts_demo
         from blog import demo as blog_demo
         from comments import demo as comments_demo
