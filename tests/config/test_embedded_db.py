@@ -22,7 +22,8 @@ def pgdata():
 def embedded_db(action, pgdata, *, wait=True):
     """Run `python -m config.embedded_db ACTION`: finished (CompletedProcess) or still running."""
     command = [sys.executable, "-m", "config.embedded_db", action]
-    options = {"cwd": ROOT, "env": {**os.environ, "LECTERN_PGDATA": str(pgdata)}, "text": True}
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # the embedded one, always
+    options = {"cwd": ROOT, "env": {**env, "LECTERN_PGDATA": str(pgdata)}, "text": True}
     if wait:
         return subprocess.run(command, capture_output=True, timeout=120, **options)
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **options)

@@ -1,0 +1,35 @@
+"""gunicorn settings for a Lectern web node: `gunicorn -c deploy/gunicorn.conf.py config.wsgi`.
+
+Every value can be overridden from the environment (GUNICORN_* below) or the command line.
+"""
+
+import multiprocessing
+import os
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Sync workers: Lectern's requests are short and database-bound. The usual 2 × cores + 1, capped so
+# a big machine does not open more database connections than Postgres allows (each worker has its
+# own pool of up to DATABASE_POOL_MAX_SIZE).
+workers = _int("GUNICORN_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 12))
+worker_class = "sync"
+timeout = _int("GUNICORN_TIMEOUT", 30)  # a request running longer than this is killed
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 20)  # SIGTERM: finish in-flight requests
+keepalive = 5  # behind nginx's keepalive upstream
+# Recycle workers now and then (memory creep), staggered so they never restart all at once.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+# Load the app in each worker, not the master: a worker's database pool is its own.
+preload_app = False
+# Behind nginx, which sets X-Forwarded-For; only the proxy on the same host is trusted for it.
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# Client (as the proxy saw it), request, status, bytes, referrer, agent, time in microseconds.
+access_log_format = '%({x-forwarded-for}i)s %(h)s %(t)s "%(r)s" %(s)s %(B)s "%(f)s" "%(a)s" %(D)sus'

@@ -1,0 +1,241 @@
+"""Production parts on the loopback: Redis, gunicorn web nodes from deploy/, nginx from deploy/.
+
+Every server is started by the test that needs it, on a free 127.0.0.1 port, and stopped by its
+process id; none relies on a server the machine happens to run.
+"""
+
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+import pytest
+from django.db import connection
+
+from tests.browser.conftest import browser  # noqa: F401 (the browser tests' Chromium, for these too)
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_http(url: str, process: subprocess.Popen, *, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except urllib.error.HTTPError:
+            return  # it answers
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.2)
+    raise RuntimeError(f"nothing answered at {url} within {timeout} s")
+
+
+def terminate(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def database_url() -> str:
+    """The test database as a URL other processes can use (a socket folder goes in the query)."""
+    db = connection.settings_dict
+    host = db.get("HOST") or ""
+    query = f"?{urlencode({'host': host})}" if host.startswith("/") else ""
+    netloc_host = "" if query else host
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{quote(db['USER'] or '')}{password}@{netloc_host}{port}/{db['NAME']}{query}"
+
+
+@pytest.fixture(scope="module")
+def scratch():
+    # Not tmp_path: nginx's workers and postgres run as other users and must reach their files.
+    with tempfile.TemporaryDirectory(prefix="lectern-deploy-") as folder:
+        path = Path(folder)
+        path.chmod(0o755)
+        yield path
+
+
+@pytest.fixture(scope="module")
+def redis_server(scratch):
+    """A Redis of the test's own, keeping nothing on disk."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            shutil.which("redis-server") or "/usr/bin/redis-server",
+            "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            "--dir", str(scratch),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.1)
+    yield f"redis://127.0.0.1:{port}/0"
+    terminate(process)
+
+
+@pytest.fixture(scope="session")
+def collected_static():
+    """collectstatic once: production's static storage serves from its manifest."""
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "false",
+        **production_environment("postgres://nobody@127.0.0.1:1/none"),
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=120,
+    )
+
+
+def production_environment(database: str, **overrides: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SOCIAL_"))}
+    env.update(
+        DJANGO_DEBUG="false",
+        DATABASE_URL=database,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        # Plain http on the loopback: no TLS, so no redirect to it.
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_HSTS_SECONDS="0",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        LOG_LEVEL="WARNING",
+        PYTHONUNBUFFERED="1",
+    )
+    env.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(60))
+    env.update(overrides)
+    return env
+
+
+@pytest.fixture(scope="module")
+def web_nodes(scratch, redis_server, collected_static, django_db_setup, django_db_blocker):
+    """Start gunicorn nodes (deploy/gunicorn.conf.py) sharing the test database, Redis and media.
+
+    Module-scoped, for speed: each test still gets an emptied database (transactional tests) and
+    should empty Redis (see `fresh_site` in the tests).
+
+    Returns a function: start(count, **environment) -> list of base URLs.
+    """
+    processes = []
+
+    def start(count: int, **overrides: str) -> list[str]:
+        with django_db_blocker.unblock():
+            url = database_url()
+        env = production_environment(
+            url,
+            REDIS_URL=redis_server,
+            MEDIA_ROOT=str(scratch / "media"),
+            DJANGO_SECRET_KEY=secrets.token_urlsafe(60),  # one key for all: one site
+            **overrides,
+        )
+        urls = []
+        for number in range(count):
+            port = free_port()
+            log = open(scratch / f"gunicorn-{number}.log", "w")  # noqa: SIM115 (closed below)
+            process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "-c", str(DEPLOY / "gunicorn.conf.py"),
+                 "config.wsgi"],
+                cwd=ROOT,
+                env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1"},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )  # fmt: skip
+            processes.append((process, log))
+            urls.append(f"http://127.0.0.1:{port}")
+        for url, (process, _) in zip(urls, processes[-count:], strict=True):
+            wait_for_http(f"{url}/healthz", process)
+        return urls
+
+    yield start
+    for process, log in processes:
+        terminate(process)
+        log.close()
+
+
+def nginx_site_for(upstreams: list[str], port: int) -> str:
+    """deploy/nginx/lectern.conf as shipped, with only its addresses changed for the loopback."""
+    site = (DEPLOY / "nginx" / "lectern.conf").read_text()
+    servers = [line for line in site.splitlines() if line.strip().startswith("server 127.0.0.1:")]
+    assert servers, "the site file's upstream lists its web nodes"
+    options = servers[0].strip().split(" ", 2)[2]
+    site = site.replace(
+        "\n".join(servers),
+        "\n".join(f"    server {url.removeprefix('http://')} {options}" for url in upstreams),
+    )
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{port};").replace("listen [::]:80;", "")
+    return site
+
+
+@pytest.fixture(scope="module")
+def nginx(scratch):
+    """Start nginx with deploy's site file in front of the given web nodes; returns its URL."""
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    processes = []
+
+    def start(upstreams: list[str]) -> str:
+        port = free_port()
+        prefix = scratch / "nginx"
+        prefix.mkdir()
+        (prefix / "site.conf").write_text(nginx_site_for(upstreams, port))
+        temp_paths = "\n".join(
+            f"    {kind}_temp_path {prefix}/{kind};"
+            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        (prefix / "nginx.conf").write_text(
+            f"""
+daemon off;
+worker_processes 1;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    access_log {prefix}/access.log;
+{temp_paths}
+    include {prefix}/site.conf;
+}}
+"""
+        )
+        prefix.chmod(0o777)
+        process = subprocess.Popen(
+            [binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e",
+             str(prefix / "error.log")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        processes.append(process)
+        url = f"http://127.0.0.1:{port}"
+        wait_for_http(f"{url}/healthz", process)
+        return url
+
+    yield start
+    for process in processes:
+        terminate(process)
