@@ -291,6 +291,8 @@ def media_storage() -> dict:
     bucket = env("MEDIA_S3_BUCKET")
     if not bucket:
         return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    from botocore.config import Config  # here: only sites with a bucket pay for importing boto
+
     required = ["MEDIA_S3_REGION", "MEDIA_S3_ACCESS_KEY_ID", "MEDIA_S3_SECRET_ACCESS_KEY"]
     if missing := [name for name in required if not env(name)]:
         raise ImproperlyConfigured(
@@ -298,14 +300,13 @@ def media_storage() -> dict:
             "(or unset MEDIA_S3_BUCKET to keep media on the local disk)."
         )
     region = env("MEDIA_S3_REGION")
-    endpoint = env("MEDIA_S3_ENDPOINT_URL")
-    if endpoint:
-        _http_url("MEDIA_S3_ENDPOINT_URL", endpoint)
     # Pages link to files at a public address known here, never at a signed, expiring one (the
     # pages are cached): the CDN or custom domain if given, else the bucket's own address.
-    default_public = f"{endpoint.rstrip('/')}/{bucket}" if endpoint else (
-        f"https://{bucket}.s3.{region}.amazonaws.com"
-    )  # fmt: skip
+    if endpoint := env("MEDIA_S3_ENDPOINT_URL"):
+        _http_url("MEDIA_S3_ENDPOINT_URL", endpoint)
+        default_public = f"{endpoint.rstrip('/')}/{bucket}"
+    else:
+        default_public = f"https://{bucket}.s3.{region}.amazonaws.com"
     public = _http_url("MEDIA_S3_PUBLIC_URL", env("MEDIA_S3_PUBLIC_URL", default_public))
     return {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -313,8 +314,14 @@ def media_storage() -> dict:
             "bucket_name": bucket,
             "region_name": region,
             "endpoint_url": endpoint or None,
-            # Services other than AWS all answer path-style requests; not all have bucket hosts.
-            "addressing_style": "path" if endpoint else None,
+            "client_config": Config(
+                # Services other than AWS all answer path-style requests; not all have bucket hosts.
+                s3={"addressing_style": "path" if endpoint else "auto"},
+                # An unreachable store fails an upload in seconds, not after minutes of retries.
+                connect_timeout=5,
+                read_timeout=30,
+                retries={"mode": "standard", "max_attempts": 3},
+            ),
             "access_key": env("MEDIA_S3_ACCESS_KEY_ID"),
             "secret_key": env("MEDIA_S3_SECRET_ACCESS_KEY"),
             "custom_domain": public.netloc + public.path.rstrip("/"),
