@@ -234,6 +234,25 @@ def test_deleting_essays_removes_their_featured_images(
     assert store.keys() == set()
 
 
+def test_pages_that_show_media_never_ask_the_bucket(
+    client, media_bucket, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    client.force_login(make_staff(group="Editors"))
+    with django_capture_on_commit_callbacks(execute=True):
+        author = upload_photo(client, make_author())
+        post = upload_featured_image(client, make_post(authors=[author]))
+    client.logout()
+    # The same public address, but the bucket's API now unreachable (nothing listens on port 1).
+    monkeypatch.setenv("MEDIA_S3_PUBLIC_URL", media_bucket.public_url)
+    monkeypatch.setenv("MEDIA_S3_ENDPOINT_URL", "http://127.0.0.1:1")
+    settings.STORAGES = {**settings.STORAGES, "default": media_storage()}
+
+    essay = client.get(post.get_absolute_url())
+
+    assert essay.status_code == HTTPStatus.OK
+    assert f'src="{media_bucket.public_url}/{post.featured_image.name}"' in essay.content.decode()
+
+
 # Settings ------------------------------------------------------------------------------------
 
 BUCKET_ENVIRONMENT = {
