@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.authors import author_photo_changed
+from accounts.authors import author_delete, author_photo_changed
 from accounts.models import Author, User
 from accounts.photos import PhotoField
 
@@ -80,4 +80,12 @@ class AuthorAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if "photo" in form.changed_data:
-            author_photo_changed(author=obj)
+            old_photo = form.initial.get("photo")
+            author_photo_changed(author=obj, old_photo=old_photo.name if old_photo else "")
+
+    def delete_model(self, request, obj):
+        author_delete(author=obj)
+
+    def delete_queryset(self, request, queryset):
+        for author in queryset:
+            author_delete(author=author)

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.tasks import task
 
 from accounts.models import Author
-from accounts.photos import square_renditions
+from accounts.photos import discard_after_commit, square_renditions
 
 
 def author_photo_render(*, author: Author) -> None:
@@ -32,6 +32,14 @@ def render_author_photo(author_id: int) -> None:
         author_photo_render(author=author)
 
 
-def author_photo_changed(*, author: Author) -> None:
-    """Queue new renditions once the new photo (or its removal) is committed."""
+def author_photo_changed(*, author: Author, old_photo: str = "") -> None:
+    """Once the new photo (or its removal) is committed: drop the old one, queue renditions."""
+    discard_after_commit(old_photo)
     transaction.on_commit(lambda: render_author_photo.enqueue(author.pk))
+
+
+def author_delete(*, author: Author) -> None:
+    """Delete an author bio; its photo and renditions go once the deletion is committed."""
+    files = [author.photo.name, *author.photo_renditions.values()]
+    author.delete()
+    discard_after_commit(*files)

@@ -13,6 +13,8 @@ from uuid import uuid4
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -123,3 +125,16 @@ class PhotoField(forms.ImageField):
         if upload is None:
             return None
         return clean_photo(upload, min_edge=self.min_edge)
+
+
+def discard_after_commit(*names: str) -> None:
+    """Delete stored files (photos, renditions) once the change that dropped them commits."""
+    names = [name for name in names if name]
+
+    def discard():
+        for name in names:
+            default_storage.delete(name)
+
+    # Robust: a storage outage leaves an orphaned file behind (logged), never a failed request.
+    if names:
+        transaction.on_commit(discard, robust=True)

@@ -6,7 +6,12 @@ from django.utils.translation import ngettext
 
 from accounts.photos import PhotoField
 from blog.models import Post, PostAuthor, Tag
-from blog.services import post_publish, post_unpublish
+from blog.services import (
+    post_delete,
+    post_featured_image_changed,
+    post_publish,
+    post_unpublish,
+)
 
 
 class PostAuthorInline(admin.TabularInline):
@@ -114,6 +119,18 @@ class PostAdmin(admin.ModelAdmin):
     @admin.display(description=_("authors"))
     def byline(self, post):
         return ", ".join(author.name for author in post.byline_authors)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "featured_image" in form.changed_data and (old := form.initial.get("featured_image")):
+            post_featured_image_changed(old_image=old.name)
+
+    def delete_model(self, request, obj):
+        post_delete(post=obj)
+
+    def delete_queryset(self, request, queryset):
+        for post in queryset:
+            post_delete(post=post)
 
     def view_on_site(self, post):
         # Staff see what is not public yet at its preview address; the public one would 404.

@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from accounts.photos import discard_after_commit
 from blog.models import Post
 
 
@@ -17,3 +18,15 @@ def post_unpublish(*, post: Post) -> None:
     """Take an essay back to draft: it disappears from every public page, feed and search."""
     post.status = Post.Status.DRAFT
     post.save(update_fields=["status", "updated_at"])
+
+
+def post_featured_image_changed(*, old_image: str) -> None:
+    """Drop the replaced or removed featured image once the change is committed."""
+    discard_after_commit(old_image)
+
+
+def post_delete(*, post: Post) -> None:
+    """Delete an essay; its featured image goes once the deletion is committed."""
+    image = post.featured_image.name
+    post.delete()
+    discard_after_commit(image)

@@ -46,6 +46,9 @@ def _essay_page(request, post, *, is_preview=False):
     # The essay page is the one place where blog asks comments for something: the thread.
     thread = comment_thread(request=request, post=post)
     context = {"post": post, "thread": thread, "is_preview": is_preview}
+    if post.featured_image:
+        # Absolute for link previews: the site's own address, or the bucket's public one as is.
+        context["featured_image_url"] = request.build_absolute_uri(post.featured_image.url)
     return render(request, "blog/post_detail.html", context)
 
 

@@ -5,6 +5,7 @@ Defaults are safe for development; every variable is documented in README.md.
 
 import os
 from pathlib import Path
+from urllib.parse import SplitResult, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -276,11 +277,83 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_AUTOREFRESH = DEBUG  # development serves files as they change, without collectstatic
+
+# Media (author photos and their renditions, featured images): the local disk under MEDIA_ROOT,
+# served by config.views.media; or an S3-compatible bucket when MEDIA_S3_BUCKET is set.
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
-WHITENOISE_AUTOREFRESH = DEBUG  # development serves files as they change, without collectstatic
+MEDIA_S3_BUCKET = env("MEDIA_S3_BUCKET")
+# Every stored name is new (random names, no overwriting), so a file never changes once written.
+MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
+
+
+def _http_url(name: str, value: str) -> SplitResult:
+    url = urlsplit(value)
+    if url.scheme not in {"http", "https"} or not url.hostname:
+        raise ImproperlyConfigured(f"{name} must be an http(s) address, not {value!r}.")
+    return url
+
+
+def media_storage() -> dict:
+    """The default storage backend: the local disk, or the MEDIA_S3_* bucket when one is set."""
+    bucket = env("MEDIA_S3_BUCKET")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    from botocore.config import Config  # here: only sites with a bucket pay for importing boto
+
+    required = ["MEDIA_S3_REGION", "MEDIA_S3_ACCESS_KEY_ID", "MEDIA_S3_SECRET_ACCESS_KEY"]
+    if missing := [name for name in required if not env(name)]:
+        raise ImproperlyConfigured(
+            f"MEDIA_S3_BUCKET is set, so media go to that bucket; also set {', '.join(missing)} "
+            "(or unset MEDIA_S3_BUCKET to keep media on the local disk)."
+        )
+    region = env("MEDIA_S3_REGION")
+    # Pages link to files at a public address known here, never at a signed, expiring one (the
+    # pages are cached): the CDN or custom domain if given, else the bucket's own address.
+    if endpoint := env("MEDIA_S3_ENDPOINT_URL"):
+        _http_url("MEDIA_S3_ENDPOINT_URL", endpoint)
+        default_public = f"{endpoint.rstrip('/')}/{bucket}"
+    else:
+        default_public = f"https://{bucket}.s3.{region}.amazonaws.com"
+    public = _http_url("MEDIA_S3_PUBLIC_URL", env("MEDIA_S3_PUBLIC_URL", default_public))
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "region_name": region,
+            "endpoint_url": endpoint or None,
+            "client_config": Config(
+                # Services other than AWS all answer path-style requests; not all have bucket hosts.
+                s3={"addressing_style": "path" if endpoint else "auto"},
+                # An unreachable store fails an upload in seconds, not after minutes of retries.
+                connect_timeout=5,
+                read_timeout=30,
+                retries={"mode": "standard", "max_attempts": 3},
+            ),
+            "access_key": env("MEDIA_S3_ACCESS_KEY_ID"),
+            "secret_key": env("MEDIA_S3_SECRET_ACCESS_KEY"),
+            "custom_domain": public.netloc + public.path.rstrip("/"),
+            "url_protocol": f"{public.scheme}:",
+            "querystring_auth": False,
+            "file_overwrite": False,
+            # Public reading is the bucket policy's job; many services refuse per-object ACLs.
+            "default_acl": None,
+            "object_parameters": {"CacheControl": MEDIA_CACHE_CONTROL},
+        },
+    }
+
+
+def media_origin(storage: dict) -> str:
+    """Where media are served from, for the Content-Security-Policy's img-src ("" for the site)."""
+    options = storage.get("OPTIONS", {})
+    if "custom_domain" not in options:
+        return ""
+    return f"{options['url_protocol']}//{options['custom_domain'].split('/')[0]}"
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -289,6 +362,7 @@ STORAGES = {
         )
     },
 }
+MEDIA_ORIGIN = media_origin(STORAGES["default"])
 
 # Mail: the console in development, SMTP (EMAIL_HOST …) in production, unless EMAIL_BACKEND is set.
 EMAIL_BACKEND_PATH = env(

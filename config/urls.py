@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -7,6 +8,11 @@ from config import views
 admin.site.site_header = "Lectern administration"
 admin.site.site_title = "Lectern"
 
+# Local media only: a bucket serves its own files, at MEDIA_S3_PUBLIC_URL.
+local_media = (
+    [] if settings.MEDIA_S3_BUCKET else [path("media/<path:path>", views.media, name="media")]
+)
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Before admin.site.urls, so that this rate-limited view answers the admin's own login URL.
@@ -15,7 +21,7 @@ urlpatterns = [
     path("accounts/me/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("comments/", include("comments.urls")),
-    path("media/<path:path>", views.media, name="media"),
+    *local_media,
     path("", include("blog.urls")),
 ]
 

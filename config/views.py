@@ -44,7 +44,7 @@ def server_error(request):
 def media(request, path):
     """Uploaded files from local storage (author photos, featured images).
 
-    In production a proxy or object storage may serve MEDIA_URL instead; this keeps a
+    Routed only while media stay on the local disk (no MEDIA_S3_BUCKET): this keeps a
     single-server install, `make run` and the browser tests working with nothing else.
     MEDIA_ROOT is read per request, so tests may point it at a temporary folder.
     """
@@ -52,6 +52,6 @@ def media(request, path):
     from django.views.static import serve
 
     response = serve(request, path, document_root=settings.MEDIA_ROOT)
-    response["Cache-Control"] = "public, max-age=86400"
+    response["Cache-Control"] = settings.MEDIA_CACHE_CONTROL  # stored names are never reused
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -1,7 +1,16 @@
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from uuid import uuid4
+
+import boto3
 import pytest
 from django.core.cache import cache
 
-from config.settings import social_providers
+from config.settings import media_storage, social_providers
 
 
 @pytest.fixture(autouse=True)
@@ -38,3 +47,98 @@ def social_providers_configured(settings, monkeypatch):
         monkeypatch.setenv(name, value)
     settings.SOCIALACCOUNT_PROVIDERS = social_providers()
     return settings.SOCIALACCOUNT_PROVIDERS
+
+
+# Media in an S3-compatible bucket --------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3 protocol server (moto's) on a loopback port, for the session: its endpoint URL."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1).close()  # noqa: S310
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"moto's S3 server did not start on {endpoint}") from None
+                time.sleep(0.1)
+        yield endpoint
+    finally:
+        # Killed, not terminated: its state is thrown away anyway, and a polite stop waits for
+        # every keep-alive connection that boto3 still holds open.
+        server.kill()
+        server.wait(timeout=10)
+
+
+def public_read_policy(bucket: str) -> str:
+    statement = {
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "s3:GetObject",
+        "Resource": f"arn:aws:s3:::{bucket}/*",
+    }
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+class Bucket:
+    """A fresh bucket on the loopback S3 server, seen directly through boto3 (not Django)."""
+
+    region = "eu-central-1"
+
+    def __init__(self, endpoint: str):
+        self.endpoint = endpoint
+        self.name = f"lectern-test-{uuid4().hex[:12]}"
+        self.client = boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            region_name=self.region,
+            aws_access_key_id="test-key-id",
+            aws_secret_access_key="test-secret-key",
+        )
+        self.client.create_bucket(
+            Bucket=self.name, CreateBucketConfiguration={"LocationConstraint": self.region}
+        )
+        # Anyone may read the media, as on a production bucket (README: "Running in production").
+        self.client.put_bucket_policy(Bucket=self.name, Policy=public_read_policy(self.name))
+        self.public_url = f"{endpoint}/{self.name}"
+
+    def environment(self) -> dict[str, str]:
+        """The variables an operator sets to keep media in this bucket."""
+        return {
+            "MEDIA_S3_BUCKET": self.name,
+            "MEDIA_S3_ENDPOINT_URL": self.endpoint,
+            "MEDIA_S3_REGION": self.region,
+            "MEDIA_S3_ACCESS_KEY_ID": "test-key-id",
+            "MEDIA_S3_SECRET_ACCESS_KEY": "test-secret-key",
+        }
+
+    def keys(self) -> set[str]:
+        listing = self.client.list_objects_v2(Bucket=self.name)
+        return {item["Key"] for item in listing.get("Contents", [])}
+
+
+@pytest.fixture
+def media_bucket(s3_server, settings, monkeypatch):
+    """Media go to a fresh bucket, configured through the same variables production sets."""
+    bucket = Bucket(s3_server)
+    for name, value in bucket.environment().items():
+        monkeypatch.setenv(name, value)
+    settings.MEDIA_S3_BUCKET = bucket.name
+    settings.STORAGES = {**settings.STORAGES, "default": media_storage()}
+    return bucket

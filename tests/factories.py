@@ -31,6 +31,12 @@ def make_author(**fields) -> Author:
     return Author.objects.create(**fields)
 
 
+def author_form(**fields) -> dict:
+    """What the admin's author form posts: every field, empty unless given."""
+    blank = ["credentials", "job_title", "organisation", "bio", "website", "social_links", "user"]
+    return {"name": "Amara Okafor", "slug": "amara-okafor", **dict.fromkeys(blank, ""), **fields}
+
+
 def make_post(*, authors=None, tags=(), **fields) -> Post:
     n = next(_sequence)
     fields.setdefault("title", f"Essay {n}")

@@ -9,21 +9,11 @@ from django.urls import reverse
 from PIL import Image
 
 from accounts.models import Author
-from tests.factories import image_bytes, make_author, make_post, make_staff
+from tests.factories import author_form, image_bytes, make_author, make_post, make_staff
 
 pytestmark = pytest.mark.django_db
 
-CHANGE_FORM = {
-    "name": "Amara Okafor",
-    "slug": "amara-okafor",
-    "credentials": "CCE",
-    "job_title": "",
-    "organisation": "",
-    "bio": "",
-    "website": "",
-    "social_links": "",
-    "user": "",
-}
+CHANGE_FORM = author_form(credentials="CCE")
 
 
 def png_claiming(width: int, height: int) -> bytes:
