@@ -56,7 +56,7 @@ class InBucket:
 
     def fetch(self, url: str) -> tuple[int, str, bytes]:
         try:
-            with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (http only)
+            with urllib.request.urlopen(url, timeout=10) as response:
                 return response.status, response.headers["Cache-Control"], response.read()
         except HTTPError as error:
             return error.code, "", b""

@@ -5,7 +5,6 @@ reader on B sees the comment at once; the comment and admin-login limits count a
 photo uploaded through A shows from B; and nginx spreads readers over both nodes.
 """
 
-import re
 from http import HTTPStatus
 
 import pytest
@@ -16,6 +15,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Author
 from comments.models import Comment
+from tests.conftest import Bucket
 from tests.factories import image_bytes, make_post, make_staff
 
 pytestmark = [pytest.mark.deploy, pytest.mark.django_db(transaction=True)]
@@ -24,8 +24,10 @@ PASSWORD = "correct horse battery staple 1"
 
 
 @pytest.fixture(scope="module")
-def site_servers(web_nodes, nginx):
-    """Node A, node B and nginx in front of both, with the association's sign-in configured."""
+def site_servers(web_nodes, nginx, s3_server):
+    """Node A, node B and nginx in front of both, with the association's sign-in configured and
+    media in a bucket on the loopback S3 server."""
+    bucket = Bucket(s3_server)
     member = IdentityProviderUser(
         sub="member-20931", claims={"name": "Aino Virtanen", "email": "aino@association.example"}
     )
@@ -38,8 +40,9 @@ def site_servers(web_nodes, nginx):
             SOCIAL_SSO_CLIENT_SECRET="lectern-secret",
             ADMIN_LOGIN_ATTEMPTS="3",
             DJANGO_TRUSTED_PROXY_HOPS="1",
+            **bucket.environment(),
         )
-        yield {"A": node_a, "B": node_b, "proxy": nginx([node_a, node_b])}
+        yield {"A": node_a, "B": node_b, "proxy": nginx([node_a, node_b]), "bucket": bucket}
 
 
 @pytest.fixture
@@ -137,7 +140,9 @@ def test_admin_login_limit_holds_across_nodes_and_through_the_proxy(browser, sit
     assert statuses[3] == HTTPStatus.TOO_MANY_REQUESTS
 
 
-def test_a_photo_uploaded_through_one_node_shows_from_the_other(browser, site, scratch):
+def test_a_photo_uploaded_through_one_node_shows_from_the_other_out_of_the_bucket(
+    browser, site, scratch
+):
     author = Author.objects.create(name="Dr Mirela Ionescu", slug="mirela-ionescu")
     make_post(title="Handover notes that work", authors=[author])
     editor = with_password(make_staff(group="Editors", username="editor"))
@@ -157,7 +162,10 @@ def test_a_photo_uploaded_through_one_node_shows_from_the_other(browser, site, s
     reader.wait_for_function(
         "(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle()
     )
-    assert re.search(r"\.(jpe?g|webp|png)", image.get_attribute("src"))
+    source = image.get_attribute("src")
+    assert source.startswith(site["bucket"].public_url)
+    stored = site["bucket"].keys()
+    assert source.removeprefix(site["bucket"].public_url + "/") in stored
 
 
 def test_nginx_spreads_readers_over_both_nodes_and_compresses_pages(site, scratch):
