@@ -7,6 +7,8 @@ in production, shared by every web process), within ADMIN_LOGIN_WINDOW_SECONDS:
 - a username is never locked outright, or anyone could lock the owner out: once it has had
   ADMIN_LOGIN_USERNAME_ATTEMPTS failures (from anywhere), each address gets one failed try at it.
 A successful login clears that username's count.
+The counters live in the "limits" cache, whose errors are raised: when Redis cannot be reached
+the login fails closed (503, nothing checked), while the rest of the site reads on.
 """
 
 import hashlib
@@ -17,8 +19,9 @@ from http import HTTPStatus
 
 from django.conf import settings
 from django.contrib import admin
-from django.core.cache import cache
+from django.core.cache import caches
 from django.shortcuts import render
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +58,7 @@ def _counter_keys(address: str, username: str) -> dict[str, str]:
 
 
 def _is_locked(keys: dict[str, str]) -> bool:
-    counts = cache.get_many(keys.values())
+    counts = caches["limits"].get_many(keys.values())
     if counts.get(keys["address"], 0) >= settings.ADMIN_LOGIN_ATTEMPTS:
         return True
     under_attack = counts.get(keys["username"], 0) >= settings.ADMIN_LOGIN_USERNAME_ATTEMPTS
@@ -63,6 +66,7 @@ def _is_locked(keys: dict[str, str]) -> bool:
 
 
 def _count_failure(keys: dict[str, str]) -> None:
+    cache = caches["limits"]
     for key in keys.values():
         # add() starts the window once; incr() is atomic on Redis and in memory.
         cache.add(key, 0, timeout=settings.ADMIN_LOGIN_WINDOW_SECONDS)
@@ -75,6 +79,20 @@ def _count_failure(keys: dict[str, str]) -> None:
 def admin_login(request, extra_context=None):
     if request.method != "POST":
         return admin.site.login(request, extra_context)
+    try:
+        return _limited_login(request, extra_context)
+    except RedisError:
+        logger.error("admin login refused: the rate limit store cannot be reached")
+        response = render(
+            request,
+            "accounts/admin_login_unavailable.html",
+            status=HTTPStatus.SERVICE_UNAVAILABLE,
+        )
+        response["Retry-After"] = "60"
+        return response
+
+
+def _limited_login(request, extra_context):
     address = client_address(request)
     username = request.POST.get("username", "")
     keys = _counter_keys(address, username)
@@ -96,7 +114,7 @@ def admin_login(request, extra_context=None):
         and _username_key(request.user.get_username()) == _username_key(username)
     )
     if logged_in_now:
-        cache.delete(keys["username"])
+        caches["limits"].delete(keys["username"])
     else:
         _count_failure(keys)
         logger.info("admin login failed (%s)", address)

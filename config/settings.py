@@ -266,13 +266,30 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Cache: Redis when REDIS_URL is set (shared by every web process), else process-local memory.
+# "default" is a convenience: while Redis is away it answers "not cached" and forgets writes, so
+# pages keep serving (django-redis's IGNORE_EXCEPTIONS; each failure is logged). "limits" is the
+# same store for counters that guard something (the admin login): its errors are raised, so
+# the guard can fail closed.
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
+    redis_options = {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {**redis_options, "IGNORE_EXCEPTIONS": True},
+        },
+        "limits": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": redis_options,
+        },
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One LOCATION: both aliases share the one in-memory store, as they share Redis.
+    memory = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "lectern"}
+    CACHES = {"default": memory, "limits": memory}
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en", _("English"))]
