@@ -28,7 +28,7 @@ SYSTEM_TOOLS := chromium:chromium nginx:nginx-light redis-server:redis-server
 SYSTEM_EXTRAS := fonts-dejavu-core fonts-noto-color-emoji
 
 .PHONY: help run test lint fmt demo bench stop-db reset check-port venv venv-dev superuser shell \
-	manage system-deps
+	manage system-deps backup restore
 
 help:
 	@echo "make run      start the site with demo content at http://127.0.0.1:$(PORT)"
@@ -42,6 +42,8 @@ help:
 	@echo "make bench    run the benchmarks in bench/"
 	@echo "make stop-db  stop the embedded Postgres"
 	@echo "make reset    wipe the embedded Postgres and reload the demo content"
+	@echo "make backup   write the database and media to backups/lectern-….tar.gz"
+	@echo "make restore FILE=backups/….tar.gz   replace the database and media by a backup"
 
 # A venv whose python does not run (left half-made by a killed run) is removed and rebuilt.
 ifneq ($(shell $(PY) -c 'print("ok")' 2>/dev/null),ok)
@@ -127,6 +129,13 @@ fmt: venv-dev
 
 bench: venv-dev
 	$(PY) -m config.embedded_db session -- $(PY) -m bench
+
+# Whatever database the settings use: the embedded one, or DATABASE_URL's.
+backup: venv
+	@$(PY) -m config.backup dump
+
+restore: venv
+	@$(PY) -m config.backup restore "$(FILE)" $(if $(YES),--yes)
 
 stop-db: venv
 	$(PY) -m config.embedded_db stop
