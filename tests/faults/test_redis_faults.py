@@ -6,7 +6,7 @@ from http import HTTPStatus
 
 import pytest
 
-from tests.faults.conftest import Visitor
+from tests.faults.site import Visitor
 from tests.servers import RedisServer
 
 pytestmark = pytest.mark.faults
