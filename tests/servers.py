@@ -130,8 +130,11 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
+        binary = shutil.which("redis-server")
+        if not binary:
+            raise RuntimeError("redis-server is missing: apt-get install redis-server (CI does).")
         command = [
-            shutil.which("redis-server") or "redis-server",
+            binary,
             "--port",
             str(self.port),
             "--bind",
