@@ -394,11 +394,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # task at once, inside the request, unless TASKS_BACKEND says otherwise.
 TASKS = {
     "default": {
-        "BACKEND": env(
-            "TASKS_BACKEND",
+        "BACKEND": env("TASKS_BACKEND")
+        or (
             "django.tasks.backends.immediate.ImmediateBackend"
             if DEBUG
-            else "django_tasks_db.DatabaseBackend",
+            else "django_tasks_db.DatabaseBackend"
         )
     }
 }

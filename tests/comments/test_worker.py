@@ -16,9 +16,10 @@ from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import quote
 
+import psycopg
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
@@ -246,3 +247,43 @@ def test_mail_that_keeps_failing_is_given_up_after_the_last_attempt_with_an_erro
         f"ERROR comments.background gave up on send_published_notice({comment.pk},) "
         "after 3 attempt(s): ConnectionRefusedError"
     ) in worker.log()
+
+
+def terminate_connections(*pids: int) -> None:
+    """Postgres drops connections to the test database, as in a restart or failover: those with
+    the given backend pids, or all of them. A connection of its own does it; this process's pool
+    is then replaced, as none of its connections may be alive."""
+    params = connection.get_connection_params()
+    keep = {"dbname", "user", "password", "host", "port"}
+    with psycopg.connect(**{k: v for k, v in params.items() if k in keep}) as other:
+        other.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND (%s::int[] IS NULL OR pid = ANY(%s))",
+            [list(pids) or None, list(pids)],
+        )
+
+
+def test_mail_survives_the_database_going_away_after_the_commit_and_under_the_worker(
+    start_worker,
+):
+    worker = start_worker()
+    moderator = make_moderator(email="mo@example.org")
+    post = make_post()
+    worker.wait_for_mails(0)  # the worker is up and has its connection
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        [request_pid] = cursor.fetchone()
+
+    with transaction.atomic():
+        # Runs first after the commit: the request's connection is gone for anything that
+        # would queue mail only then.
+        transaction.on_commit(lambda: terminate_connections(request_pid))
+        services.comment_submit(post=post, author=make_user(), body="Still here")
+    terminate_connections()  # the worker's too
+    connection.close()
+    connection.close_pool()
+
+    [mail] = worker.wait_for_mails(1)
+    assert mail["To"] == moderator.email
+    assert "Still here" in body_of(mail)
