@@ -5,12 +5,14 @@ The tests are transactional so the worker's own connection sees the committed ro
 is read from the folder its file-based mail backend writes to.
 """
 
+import contextlib
 import email
 import email.policy
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from http import HTTPStatus
 from pathlib import Path
@@ -287,3 +289,57 @@ def test_mail_survives_the_database_going_away_after_the_commit_and_under_the_wo
     [mail] = worker.wait_for_mails(1)
     assert mail["To"] == moderator.email
     assert "Still here" in body_of(mail)
+
+
+class BusyMailServer:
+    """An SMTP server on loopback that keeps each caller waiting until released, then answers
+    "421 service not available" (as a mail server about to restart does)."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.called = threading.Event()
+        self.release = threading.Event()
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self) -> None:
+        with contextlib.suppress(OSError):  # the listener closed: the test is over
+            while True:
+                caller, _ = self.listener.accept()
+                self.called.set()
+                self.release.wait(timeout=30)
+                with caller:
+                    caller.sendall(b"421 4.3.2 Service not available, closing channel\r\n")
+
+    def close(self) -> None:
+        self.release.set()
+        self.listener.close()
+
+
+def test_mail_whose_task_lost_the_database_while_sending_is_queued_again_not_dropped(
+    start_worker,
+):
+    server = BusyMailServer()
+    worker = start_worker(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(server.port),
+    )
+    comment = make_comment(
+        author=make_user(email="ada@example.org"), status=S.PENDING, notify_on_approval=True
+    )
+    services.comment_approve(comment=comment, moderator=make_moderator())
+    try:
+        assert server.called.wait(timeout=20), worker.log()
+        # The worker is inside the task, talking to the mail server: Postgres drops it now.
+        terminate_connections()
+        connection.close()
+        connection.close_pool()
+        server.release.set()
+
+        attempts = DBTaskResult.objects.filter(task_path__endswith="send_published_notice")
+        wait_until(lambda: attempts.filter(args_kwargs__kwargs__attempt=2).exists())
+    finally:
+        server.close()
+    assert "trying again in 1 s: SMTPConnectError" in worker.log()
+    assert worker.process.poll() is None  # the worker carries on
