@@ -42,11 +42,11 @@ def mail(name: str, context: dict, recipient: str) -> None:
 @task
 def send_waiting_digest(user_id: int, attempt: int = 1) -> None:
     with retried(send_waiting_digest, user_id, attempt=attempt):
-        moderator = get_user_model().objects.get(pk=user_id)
+        moderator = get_user_model().objects.filter(pk=user_id).first()
         waiting = Comment.objects.in_moderation().select_related("post", "author")
         total = waiting.count()
-        if not total:
-            return  # decided meanwhile: a follow-up has nothing to say
+        if moderator is None or not total:
+            return  # gone, or all decided meanwhile: a follow-up has nothing to say
         context = {
             "moderator": moderator,
             "total": total,
@@ -99,9 +99,10 @@ def comments_waiting() -> None:
 @task
 def send_published_notice(comment_id: int, attempt: int = 1) -> None:
     with retried(send_published_notice, comment_id, attempt=attempt):
-        comment = Comment.objects.select_related("post", "author").get(pk=comment_id)
-        author = comment.author
-        if comment.is_public() and author is not None and author.email:
+        comment = Comment.objects.select_related("post", "author").filter(pk=comment_id).first()
+        # A comment erased meanwhile (its author deleted their data) is not mailed about.
+        author = comment.author if comment else None
+        if author is not None and author.email and comment.is_public():
             context = {"comment": comment, "url": absolute_url(comment.get_absolute_url())}
             mail("published", context, author.email)
 
@@ -109,11 +110,13 @@ def send_published_notice(comment_id: int, attempt: int = 1) -> None:
 @task
 def send_reply_notice(comment_id: int, attempt: int = 1) -> None:
     with retried(send_reply_notice, comment_id, attempt=attempt):
-        comment = Comment.objects.select_related("post", "author", "parent__author").get(
-            pk=comment_id
+        comment = (
+            Comment.objects.select_related("post", "author", "parent__author")
+            .filter(pk=comment_id)
+            .first()
         )
-        parent_author = comment.parent.author if comment.parent_id else None
-        if comment.is_public() and wants_reply_notice(parent_author, comment):
+        parent_author = comment.parent.author if comment and comment.parent_id else None
+        if wants_reply_notice(parent_author, comment) and comment.is_public():
             context = {"comment": comment, "url": absolute_url(comment.get_absolute_url())}
             mail("reply", context, parent_author.email)
 
