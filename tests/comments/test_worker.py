@@ -16,7 +16,6 @@ import threading
 import time
 from http import HTTPStatus
 from pathlib import Path
-from urllib.parse import quote
 
 import psycopg
 import pytest
@@ -27,6 +26,7 @@ from django_tasks_db.models import DBTaskResult
 
 from comments import services
 from comments.models import Comment
+from tests.conftest import database_url
 from tests.factories import make_comment, make_moderator, make_post, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,16 +34,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 S = Comment.Status
 DATABASE_BACKEND = "django_tasks_db.DatabaseBackend"
 SEPARATOR = b"\n" + b"-" * 79 + b"\n"  # between messages in one file of the file-based backend
-
-
-def worker_database_url() -> str:
-    """The test database (pytest-django's `test_…`), as a URL the worker's settings read."""
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    host = quote(db["HOST"] or "", safe="")  # the embedded server's host is a socket folder
-    return f"postgres://{credentials}@{host}:{db['PORT'] or 5432}/{quote(db['NAME'], safe='')}"
 
 
 def wait_until(condition, timeout: float = 20, interval: float = 0.1) -> None:
@@ -62,7 +52,7 @@ class Worker:
         folder.mkdir()
         env = {
             **os.environ,
-            "DATABASE_URL": worker_database_url(),
+            "DATABASE_URL": database_url(),
             "TASKS_BACKEND": DATABASE_BACKEND,
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": str(self.mail_dir),
