@@ -27,11 +27,12 @@ endef
 SYSTEM_TOOLS := chromium:chromium nginx:nginx-light redis-server:redis-server
 SYSTEM_EXTRAS := fonts-dejavu-core fonts-noto-color-emoji
 
-.PHONY: help run test lint fmt demo bench stop-db reset check-port venv venv-dev superuser shell \
-	manage system-deps backup restore
+.PHONY: help run worker test lint fmt demo bench stop-db reset check-port venv venv-dev superuser \
+	shell manage system-deps backup restore
 
 help:
 	@echo "make run      start the site with demo content at http://127.0.0.1:$(PORT)"
+	@echo "make worker   run the task worker (mail, digests) as production does"
 	@echo "make test     run linters, checks and the whole test suite"
 	@echo "make lint     ruff check and format check"
 	@echo "make fmt      format and fix the code with ruff"
@@ -80,6 +81,15 @@ run: venv check-port
 	$(PY) manage.py demo --migrate
 	@echo "Lectern is at http://127.0.0.1:$(PORT)/ (Ctrl-C stops the web server; 'make stop-db' stops the database)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The task worker as production runs it, on the database queue. `make run` runs tasks at once;
+# start it as `TASKS_BACKEND=$(DB_TASKS) make run` to queue them for this worker instead.
+DB_TASKS := django_tasks_db.DatabaseBackend
+worker: venv
+	$(PY) -m config.embedded_db start
+	$(PY) manage.py migrate --noinput
+	@echo "Worker running; the site queues work for it when started as: TASKS_BACKEND=$(DB_TASKS) make run"
+	TASKS_BACKEND=$(DB_TASKS) $(PY) manage.py db_worker
 
 demo: venv
 	$(PY) manage.py demo --migrate

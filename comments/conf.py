@@ -22,6 +22,10 @@ DEFAULTS = {
     "COMMENTS_EDIT_WINDOW_MINUTES": 15,
     # At most one "comments are waiting" mail per moderator per this many seconds.
     "COMMENTS_MODERATOR_MAIL_INTERVAL": 10 * 60,
+    # Mail that fails is tried again after RETRY_SECONDS, then 4 and 16 times that…, up to
+    # ATTEMPTS tries in all, then given up with an error in the log.
+    "COMMENTS_MAIL_ATTEMPTS": 5,
+    "COMMENTS_MAIL_RETRY_SECONDS": 60,
 }
 
 

@@ -1,11 +1,13 @@
-"""Mail about comments, sent through Django's tasks API after the deciding transaction commits.
+"""Mail about comments, sent by background tasks that the deciding write queues.
 
 Moderators get at most one "comments are waiting" mail each per COMMENTS_MODERATOR_MAIL_INTERVAL
-(the throttle lives in the shared cache, so every web process agrees); members hear when their
+(the throttle lives in the shared cache, so every process agrees); comments that arrive during
+that quiet period are announced by one follow-up digest when it ends. Members hear when their
 comment is published (if they asked) and when someone's reply to them is (their account setting).
+Each mail is a task of its own, so a failure is retried without sending the others twice.
 """
 
-from datetime import timedelta
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -17,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from comments.background import enqueue_with_write, retried
 from comments.conf import setting
 from comments.models import Comment, moderators
 
@@ -28,76 +31,108 @@ def absolute_url(path: str) -> str:
     return f"{scheme}://{Site.objects.get_current().domain}{path}"
 
 
-def render_subject(template_name: str, context: dict) -> str:
-    # One line whatever the names and titles contain: a line break in a header fails the mail.
-    return " ".join(render_to_string(template_name, context).split())
+def mail(name: str, context: dict, recipient: str) -> None:
+    """Send comments/mail/<name>_subject.txt and _body.txt to one address."""
+    # One-line subject whatever the names and titles contain: a line break in a header fails.
+    subject = " ".join(render_to_string(f"comments/mail/{name}_subject.txt", context).split())
+    body = render_to_string(f"comments/mail/{name}_body.txt", context)
+    send_mail(subject=subject, message=body, from_email=None, recipient_list=[recipient])
 
 
 @task
-def send_waiting_digest(user_id: int) -> None:
-    moderator = get_user_model().objects.get(pk=user_id)
-    waiting = Comment.objects.in_moderation().select_related("post", "author")
-    total = waiting.count()
-    if not total:
-        return
-    context = {
-        "moderator": moderator,
-        "total": total,
-        "comments": list(waiting[:LISTED_IN_MAIL]),  # evaluated here: templates run no queries
-        "queue_url": absolute_url(reverse("comments:queue")),
-    }
-    send_mail(
-        subject=render_subject("comments/mail/waiting_subject.txt", context),
-        message=render_to_string("comments/mail/waiting_body.txt", context),
-        from_email=None,
-        recipient_list=[moderator.email],
-    )
+def send_waiting_digest(user_id: int, attempt: int = 1) -> None:
+    with retried(send_waiting_digest, user_id, attempt=attempt):
+        moderator = get_user_model().objects.filter(pk=user_id).first()
+        waiting = Comment.objects.in_moderation().select_related("post", "author")
+        total = waiting.count()
+        if moderator is None or not total:
+            return  # gone, or all decided meanwhile: a follow-up has nothing to say
+        context = {
+            "moderator": moderator,
+            "total": total,
+            "comments": list(waiting[:LISTED_IN_MAIL]),  # evaluated here: templates run no queries
+            "queue_url": absolute_url(reverse("comments:queue")),
+        }
+        mail("waiting", context, moderator.email)
+
+
+@task
+def announce_waiting_comments(attempt: int = 1) -> None:
+    """Tell each moderator what waits, unless they were told within the interval: then one
+    follow-up digest is scheduled for the end of that quiet period (where the backend can defer
+    work), and that follow-up opens the next quiet period."""
+    with retried(announce_waiting_comments, attempt=attempt):  # the cache may be down a while
+        interval = setting("COMMENTS_MODERATOR_MAIL_INTERVAL")
+        can_defer = send_waiting_digest.get_backend().supports_defer
+        now = timezone.now().timestamp()
+        for moderator in moderators().exclude(email=""):
+            quiet_key = f"comments:waiting-mail:{moderator.pk}"
+            # cache.add is atomic: only the first caller within the interval gets True. The value is
+            # when the quiet period ends.
+            if cache.add(quiet_key, now + interval, timeout=interval):
+                send_waiting_digest.enqueue(moderator.pk)
+            elif can_defer:
+                _schedule_follow_up(moderator.pk, quiet_key, now=now, interval=interval)
+
+
+def _schedule_follow_up(moderator_id: int, quiet_key: str, *, now: float, interval: int) -> None:
+    # One follow-up per quiet period, at its end. It opens the next quiet period, so a comment
+    # arriving after it was scheduled waits for the end of that one: mails stay an interval apart.
+    quiet_until = max(cache.get(quiet_key, now), now)
+    if cache.add(
+        f"comments:waiting-mail-later:{moderator_id}", True, timeout=_seconds(quiet_until - now)
+    ):
+        cache.set(quiet_key, quiet_until + interval, timeout=_seconds(quiet_until + interval - now))
+        run_after = datetime.fromtimestamp(quiet_until, tz=UTC)
+        send_waiting_digest.using(run_after=run_after).enqueue(moderator_id)
+
+
+def _seconds(duration: float) -> int:
+    return max(1, round(duration))  # a cache timeout of 0 would mean "expire at once"
 
 
 def comments_waiting() -> None:
-    """Tell each moderator what waits, unless they were told within the interval; then, where
-    the task backend can defer work, one more digest goes out when the interval ends."""
-    interval = setting("COMMENTS_MODERATOR_MAIL_INTERVAL")
-    can_defer = send_waiting_digest.get_backend().supports_defer
-    for moderator in moderators().exclude(email=""):
-        # cache.add is atomic: only the first caller within the interval gets True.
-        if cache.add(f"comments:waiting-mail:{moderator.pk}", True, timeout=interval):
-            send_waiting_digest.enqueue(moderator.pk)
-        elif can_defer and cache.add(
-            f"comments:waiting-mail-later:{moderator.pk}", True, timeout=interval
-        ):
-            later = timezone.now() + timedelta(seconds=interval)
-            send_waiting_digest.using(run_after=later).enqueue(moderator.pk)
+    """Queue the moderators' announcement with the write that left a comment waiting."""
+    enqueue_with_write(announce_waiting_comments)
 
 
 @task
-def send_published_notices(comment_id: int) -> None:
-    comment = Comment.objects.select_related("post", "author", "parent__author").get(pk=comment_id)
-    if not comment.is_public():
-        return
-    context = {"comment": comment, "url": absolute_url(comment.get_absolute_url())}
-    author = comment.author
-    if comment.notify_on_approval and author is not None and author.email:
-        send_mail(
-            subject=render_subject("comments/mail/published_subject.txt", context),
-            message=render_to_string("comments/mail/published_body.txt", context),
-            from_email=None,
-            recipient_list=[author.email],
+def send_published_notice(comment_id: int, attempt: int = 1) -> None:
+    with retried(send_published_notice, comment_id, attempt=attempt):
+        comment = Comment.objects.select_related("post", "author").filter(pk=comment_id).first()
+        # A comment erased meanwhile (its author deleted their data) is not mailed about.
+        author = comment.author if comment else None
+        if author is not None and author.email and comment.is_public():
+            context = {"comment": comment, "url": absolute_url(comment.get_absolute_url())}
+            mail("published", context, author.email)
+
+
+@task
+def send_reply_notice(comment_id: int, attempt: int = 1) -> None:
+    with retried(send_reply_notice, comment_id, attempt=attempt):
+        comment = (
+            Comment.objects.select_related("post", "author", "parent__author")
+            .filter(pk=comment_id)
+            .first()
         )
-    parent_author = comment.parent.author if comment.parent_id else None
-    if (
+        parent_author = comment.parent.author if comment and comment.parent_id else None
+        if wants_reply_notice(parent_author, comment) and comment.is_public():
+            context = {"comment": comment, "url": absolute_url(comment.get_absolute_url())}
+            mail("reply", context, parent_author.email)
+
+
+def wants_reply_notice(parent_author, comment: Comment) -> bool:
+    return (
         parent_author is not None
-        and parent_author != author
-        and parent_author.email
+        and parent_author != comment.author
+        and bool(parent_author.email)
         and getattr(parent_author, "notify_on_reply", False)
-    ):
-        send_mail(
-            subject=render_subject("comments/mail/reply_subject.txt", context),
-            message=render_to_string("comments/mail/reply_body.txt", context),
-            from_email=None,
-            recipient_list=[parent_author.email],
-        )
+    )
 
 
-def comment_published(comment_id: int) -> None:
-    send_published_notices.enqueue(comment_id)
+def comment_published(comment: Comment) -> None:
+    """Queue the mails a newly public comment causes, with the write that published it."""
+    if comment.notify_on_approval:
+        enqueue_with_write(send_published_notice, comment.pk)
+    if comment.parent_id:
+        enqueue_with_write(send_reply_notice, comment.pk)

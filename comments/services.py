@@ -1,9 +1,9 @@
 """Every write to comments goes through these functions: the views, the moderation queue, the
 admin and the demo command call the same code. Each writes its ModerationEvent in the same
-transaction and defers mail until the transaction has committed."""
+transaction and queues its mail with it (comments.background: in the same transaction when the
+queue is in the database, after the commit otherwise)."""
 
 from datetime import timedelta
-from functools import partial
 from http import HTTPStatus
 
 from django.contrib.auth import get_user_model
@@ -158,9 +158,9 @@ def comment_submit(
         )
         if comment.is_public():
             refresh_public_count(post)
-            transaction.on_commit(partial(notifications.comment_published, comment.pk))
+            notifications.comment_published(comment)
         elif comment.status == Comment.Status.PENDING:
-            transaction.on_commit(notifications.comments_waiting)
+            notifications.comments_waiting()
     return comment
 
 
@@ -196,7 +196,7 @@ def _decide(comment: Comment, moderator, to_status: str, reason: str) -> bool:
         if _public_view_changes(current, from_status, to_status):
             refresh_public_count(comment.post)
         if to_status == Comment.Status.APPROVED and from_status == Comment.Status.PENDING:
-            transaction.on_commit(partial(notifications.comment_published, current.pk))
+            notifications.comment_published(current)
     return True
 
 
@@ -287,5 +287,5 @@ def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
         if Comment.Status.APPROVED in (from_status, current.status):
             refresh_public_count(comment.post)
         if current.status == Comment.Status.PENDING and from_status != current.status:
-            transaction.on_commit(notifications.comments_waiting)
+            notifications.comments_waiting()
     return current

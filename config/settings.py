@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "accounts",
     "blog",
     "comments",
+    "django_tasks_db",  # the task queue's table, used when TASKS_BACKEND is the database backend
 ]
 
 MIDDLEWARE = [
@@ -403,13 +404,31 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
         "password": env("EMAIL_HOST_PASSWORD"),
         "use_tls": env_bool("EMAIL_USE_TLS"),
     }
+elif EMAIL_BACKEND_PATH.endswith("filebased.EmailBackend"):
+    # One file per connection in this folder: for trying mail out without a server (the worker
+    # tests read what the worker sent from there).
+    MAILERS["default"]["OPTIONS"] = {"file_path": env("EMAIL_FILE_PATH", str(BASE_DIR / "mail"))}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Lectern <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Background work through Django's tasks API; run at once unless a worker backend is configured.
+# Background work (mail, digests, photo renditions) through Django's tasks API. Production queues
+# it in Postgres for `manage.py db_worker`, a process of its own, so no request waits for an SMTP
+# server and deferred work (a digest after a quiet period) runs at its time; development runs each
+# task at once, inside the request, unless TASKS_BACKEND says otherwise.
 TASKS = {
-    "default": {"BACKEND": env("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")}
+    "default": {
+        "BACKEND": env("TASKS_BACKEND")
+        or (
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if DEBUG
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
 }
+# Mail that fails is sent again after 1, 4, 16… times this many seconds, at most this many times.
+COMMENTS_MAIL_ATTEMPTS = env_int("COMMENTS_MAIL_ATTEMPTS", 5)
+COMMENTS_MAIL_RETRY_SECONDS = env_int("COMMENTS_MAIL_RETRY_SECONDS", 60)
+COMMENTS_MODERATOR_MAIL_INTERVAL = env_int("COMMENTS_MODERATOR_MAIL_INTERVAL", 10 * 60)
 
 SITE_NAME = env("SITE_NAME", "Lectern")
 SITE_TAGLINE = env("SITE_TAGLINE", "Essays and conversation from the association")

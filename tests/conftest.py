@@ -4,11 +4,13 @@ import subprocess
 import sys
 import time
 import urllib.request
+from urllib.parse import quote, urlencode
 from uuid import uuid4
 
 import boto3
 import pytest
 from django.core.cache import cache
+from django.db import connection
 
 from config.settings import media_storage, social_providers
 
@@ -142,3 +144,17 @@ def media_bucket(s3_server, settings, monkeypatch):
     settings.MEDIA_S3_BUCKET = bucket.name
     settings.STORAGES = {**settings.STORAGES, "default": media_storage()}
     return bucket
+
+
+# Other processes on the test database (web nodes, the task worker) ------------------------------
+
+
+def database_url() -> str:
+    """The test database as a URL other processes can use (a socket folder goes in the query)."""
+    db = connection.settings_dict
+    host = db.get("HOST") or ""
+    query = f"?{urlencode({'host': host})}" if host.startswith("/") else ""
+    netloc_host = "" if query else host
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{quote(db['USER'] or '')}{password}@{netloc_host}{port}/{db['NAME']}{query}"

@@ -177,22 +177,6 @@ def test_editing_keeps_the_old_text_and_asks_the_policy_again(settings, post, me
     assert comment.edited_at is not None
 
 
-def test_comments_arriving_within_the_interval_get_one_deferred_digest_when_the_backend_can(
-    settings, post, moderator, django_capture_on_commit_callbacks
-):
-    from django.tasks import default_task_backend
-
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    with django_capture_on_commit_callbacks(execute=True):
-        for n in range(3):
-            submit(post, make_user(), f"Thought {n}")
-
-    enqueued = default_task_backend.results
-    assert [result.args for result in enqueued] == [[moderator.pk], [moderator.pk]]
-    assert enqueued[0].task.run_after is None
-    assert enqueued[1].task.run_after is not None
-
-
 @pytest.fixture
 def trusted(db):
     user = make_user()

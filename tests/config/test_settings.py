@@ -86,3 +86,21 @@ def test_production_without_a_database_url_refuses_to_start_and_starts_no_databa
     assert result.returncode != 0
     assert "DATABASE_URL is not set" in result.stderr
     assert not (tmp_path / "pgdata").exists()
+
+
+def test_production_queues_background_work_for_the_worker_and_development_runs_it_at_once():
+    show_backend = [
+        "shell",
+        "-c",
+        "from django.tasks import task_backends as t; print(t['default'])",
+    ]
+    production = {"DJANGO_SECRET_KEY": REAL_LOOKING_KEY, "DJANGO_ALLOWED_HOSTS": "blog.example.org"}
+
+    for environment, backend in [
+        (production, "DatabaseBackend"),
+        ({"DJANGO_DEBUG": "true"}, "ImmediateBackend"),
+        ({**production, "TASKS_BACKEND": "django.tasks.backends.dummy.DummyBackend"}, "Dummy"),
+    ]:
+        result = run_manage(*show_backend, env_overrides={"TASKS_BACKEND": "", **environment})
+        assert result.returncode == 0, result.stderr
+        assert backend in result.stdout

@@ -16,12 +16,11 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import quote, urlencode
 
 import pytest
-from django.db import connection
 
 from tests.browser.conftest import browser  # noqa: F401 (the browser tests' Chromium, for these too)
+from tests.conftest import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -56,17 +55,6 @@ def terminate(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-
-
-def database_url() -> str:
-    """The test database as a URL other processes can use (a socket folder goes in the query)."""
-    db = connection.settings_dict
-    host = db.get("HOST") or ""
-    query = f"?{urlencode({'host': host})}" if host.startswith("/") else ""
-    netloc_host = "" if query else host
-    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{quote(db['USER'] or '')}{password}@{netloc_host}{port}/{db['NAME']}{query}"
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +126,8 @@ def production_environment(database: str, **overrides: str) -> dict:
 
 @pytest.fixture(scope="module")
 def web_nodes(scratch, redis_server, collected_static, django_db_setup, django_db_blocker):
-    """Start gunicorn nodes (deploy/gunicorn.conf.py) sharing the test database, Redis and media.
+    """Start gunicorn nodes (deploy/gunicorn.conf.py) and a task worker sharing the test database,
+    Redis and media.
 
     Module-scoped, for speed: each test still gets an emptied database (transactional tests) and
     should empty Redis (see `fresh_site` in the tests).
@@ -173,6 +162,16 @@ def web_nodes(scratch, redis_server, collected_static, django_db_setup, django_d
             urls.append(f"http://127.0.0.1:{port}")
         for url, (process, _) in zip(urls, processes[-count:], strict=True):
             wait_for_http(f"{url}/healthz", process)
+        # deploy/Procfile's worker, with the nodes' environment: it runs what they queue.
+        log = open(scratch / "worker.log", "a")  # noqa: SIM115 (closed below)
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        processes.append((worker, log))
         return urls
 
     yield start

@@ -5,6 +5,7 @@ reader on B sees the comment at once; the comment and admin-login limits count a
 photo uploaded through A shows from B; and nginx spreads readers over both nodes.
 """
 
+import time
 from http import HTTPStatus
 
 import pytest
@@ -154,6 +155,11 @@ def test_a_photo_uploaded_through_one_node_shows_from_the_other_out_of_the_bucke
     admin.locator("input[type=file][name=photo]").set_input_files(photo)
     admin.get_by_role("button", name="Save", exact=True).click()
     expect(admin.locator(".messagelist")).to_contain_text("was changed successfully")
+    # The worker cuts the renditions after the save (a task); the page shows them from then on.
+    deadline = time.monotonic() + 20
+    while not Author.objects.get(pk=author.pk).photo_renditions:
+        assert time.monotonic() < deadline, "the worker rendered no photo"
+        time.sleep(0.2)
 
     reader = browser.new_context().new_page()
     reader.goto(site["B"] + author.get_absolute_url())

@@ -1,0 +1,85 @@
+"""How comments' background work is queued with a write, and tried again when it fails.
+
+Production queues tasks in Postgres (django-tasks-db) for `manage.py db_worker`; development and
+most tests run them at once with Django's immediate backend.
+"""
+
+import logging
+import time
+from contextlib import contextmanager
+from datetime import timedelta
+from functools import partial
+
+from django.db import DatabaseError, close_old_connections, transaction
+from django.tasks import Task
+from django.utils import timezone
+from django_tasks_db import DatabaseBackend
+
+from comments.conf import setting
+
+logger = logging.getLogger(__name__)
+
+# When the database itself failed, re-queueing needs it back: wait this long between tries.
+REQUEUE_PAUSES = (1, 2, 4, 8)
+
+
+def enqueue_with_write(task: Task, *args) -> None:
+    """Queue a task as part of the current write.
+
+    A queue kept in this database takes the task in the same transaction: the job commits with the
+    comment or vanishes with it, and no connection lost after the commit can drop it (an enqueue
+    in on_commit would then be lost, after the member was told their comment was stored). Any
+    other backend gets the task after the commit, so that work run at once never sees, or
+    announces, a write that is later rolled back.
+    """
+    if isinstance(task.get_backend(), DatabaseBackend):
+        task.enqueue(*args)
+    else:
+        transaction.on_commit(partial(task.enqueue, *args))
+
+
+@contextmanager
+def retried(task: Task, *args, attempt: int):
+    """Run the block; if it fails, queue the task again after a growing pause (1, 4, 16… times
+    COMMENTS_MAIL_RETRY_SECONDS) with the next attempt number, and after COMMENTS_MAIL_ATTEMPTS
+    log at ERROR what was given up and let the failure mark the task failed."""
+    try:
+        yield
+    except Exception as error:
+        attempts = setting("COMMENTS_MAIL_ATTEMPTS")
+        if attempt >= attempts or not task.get_backend().supports_defer:
+            logger.error(
+                "gave up on %s%r after %d attempt(s): %s: %s",
+                task.name,
+                tuple(args),
+                attempt,
+                type(error).__name__,
+                error,
+            )
+            raise
+        pause = setting("COMMENTS_MAIL_RETRY_SECONDS") * 4 ** (attempt - 1)
+        logger.warning(
+            "%s%r failed (attempt %d of %d), trying again in %d s: %s: %s",
+            task.name,
+            tuple(args),
+            attempt,
+            attempts,
+            pause,
+            type(error).__name__,
+            error,
+        )
+        _requeue(task.using(run_after=timezone.now() + timedelta(seconds=pause)), args, attempt)
+
+
+def _requeue(task: Task, args: tuple, attempt: int) -> None:
+    # The failure may have been the database going away; the queue lives there too, so wait for
+    # it a little (dropping the broken connection each time) rather than lose the mail.
+    for pause in (*REQUEUE_PAUSES, None):
+        try:
+            task.enqueue(*args, attempt=attempt + 1)
+            return
+        except DatabaseError:
+            if pause is None:
+                raise
+            close_old_connections()
+            time.sleep(pause)
