@@ -18,11 +18,16 @@ UNUSED_FEATURES = [
     "display-capture",
     "geolocation",
     "gyroscope",
+    "hid",
+    "idle-detection",
+    "interest-cohort",
     "magnetometer",
     "microphone",
     "midi",
     "payment",
+    "serial",
     "usb",
+    "xr-spatial-tracking",
 ]
 PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in UNUSED_FEATURES)
 # RFC 9116 asks for an Expires less than a year ahead; a moving date keeps the file current.

@@ -24,6 +24,14 @@ def test_an_inline_script_is_refused_and_reported_to_the_tests(page, csp_violati
     assert page.evaluate("window.injected") is None
 
 
+def test_pages_may_not_use_the_camera_microphone_location_or_payments(page):
+    page.goto("/")
+
+    for feature in ["camera", "microphone", "geolocation", "payment", "usb", "browsing-topics"]:
+        assert page.evaluate("f => document.featurePolicy.allowsFeature(f)", feature) is False
+    assert page.evaluate("document.featurePolicy.allowsFeature('fullscreen')") is True
+
+
 def test_an_editor_works_in_the_admin_under_the_policy(page, screenshot):
     make_staff(group="Editors", username="editor", password="a-long-editor-password")
     make_author(name="Amara Okafor")
