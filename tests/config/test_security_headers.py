@@ -1,6 +1,7 @@
 """The headers every response carries, and the Content-Security-Policy the settings derive."""
 
 import datetime
+import re
 from http import HTTPStatus
 from urllib.parse import urlsplit
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from config.csp import SIGN_IN_ORIGINS, content_security_policy
 from tests.conftest import SSO_SERVER_URL
-from tests.factories import make_post
+from tests.factories import make_comment, make_moderator, make_post, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +44,39 @@ def test_every_page_forbids_inline_code_framing_and_foreign_sources(client, url)
     assert policy["object-src"] == policy["base-uri"] == policy["frame-ancestors"] == ["'none'"]
     assert policy["form-action"] == ["'self'"]  # no provider configured in tests
     assert policy["img-src"] == ["'self'"]
+
+
+# What the policy would refuse: a script with no src, a <style> element, a style or on… attribute.
+INLINE_CODE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle=|\son[a-z]+=", re.I)
+
+
+def test_the_sites_own_pages_carry_no_inline_script_or_style(client, social_providers_configured):
+    member, moderator = make_user(), make_moderator()
+    post = make_post()
+    comment = make_comment(post=post, author=member, body="See https://example.org/notes")
+    public = [
+        reverse("blog:home"),
+        post.get_absolute_url(),
+        reverse("account_login"),
+        reverse("socialaccount_login_cancelled"),
+        reverse("comments:reply", args=[comment.pk]),
+        "/no-such-page/",
+    ]
+    pages = {url: client.get(url) for url in public}
+    client.force_login(member)  # the thread as its author sees it, the account page, the edit
+    for url in [
+        post.get_absolute_url(),
+        reverse("accounts:account"),
+        reverse("comments:edit", args=[comment.pk]),
+    ]:
+        pages[url] = client.get(url)
+    client.force_login(moderator)  # the moderators' tools, rendered in Python (comments.render)
+    for url in [post.get_absolute_url(), reverse("comments:queue")]:
+        pages[url] = client.get(url)
+
+    for url, response in pages.items():
+        assert response.status_code in {HTTPStatus.OK, HTTPStatus.NOT_FOUND}, url
+        assert not INLINE_CODE.findall(response.text), url
 
 
 def test_admin_pages_name_a_fresh_nonce_for_the_scripts_they_mark(admin_client):
