@@ -104,6 +104,18 @@ def page(new_context):
 
 
 @pytest.fixture
+def session_key():
+    """Read the session key a page's browser holds (None before it has one)."""
+    from django.conf import settings
+
+    def read(page) -> str | None:
+        cookies = {cookie["name"]: cookie["value"] for cookie in page.context.cookies()}
+        return cookies.get(settings.SESSION_COOKIE_NAME)
+
+    return read
+
+
+@pytest.fixture
 def screenshot():
     """Save a full-page screenshot under artifacts/screenshots/ and return its path."""
 

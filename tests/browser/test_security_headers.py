@@ -2,7 +2,6 @@
 violation makes the browser tests fail."""
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
 from tests.factories import make_author, make_comment, make_post, make_staff
@@ -32,7 +31,7 @@ def test_pages_may_not_use_the_camera_microphone_location_or_payments(page):
     assert page.evaluate("document.featurePolicy.allowsFeature('fullscreen')") is True
 
 
-def test_an_editor_works_in_the_admin_under_the_policy(page, screenshot):
+def test_an_editor_works_in_the_admin_under_the_policy(page, screenshot, session_key):
     make_staff(group="Editors", username="editor", password="a-long-editor-password")
     make_author(name="Amara Okafor")
     make_comment(post=make_post(title="On listening"), body="A first thought.")
@@ -40,10 +39,10 @@ def test_an_editor_works_in_the_admin_under_the_policy(page, screenshot):
     page.goto("/admin/")
     page.get_by_label("Username").fill("editor")
     page.get_by_label("Password").fill("a-long-editor-password")
-    before = session_cookie(page)
+    before = session_key(page)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
-    assert session_cookie(page) not in {before, None}  # a new session at sign-in
+    assert session_key(page) not in {before, None}  # a new session at sign-in
 
     # The add form's scripts run: the slug follows the title, the calendar fills in today, and
     # the author box asks the server for names.
@@ -66,8 +65,3 @@ def test_an_editor_works_in_the_admin_under_the_policy(page, screenshot):
     for path in ["/admin/accounts/author/", "/admin/accounts/author/add/", "/admin/blog/tag/add/"]:
         page.goto(path)
         expect(page.locator("#content")).to_be_visible()
-
-
-def session_cookie(page) -> str | None:
-    cookies = {cookie["name"]: cookie["value"] for cookie in page.context.cookies()}
-    return cookies.get(settings.SESSION_COOKIE_NAME)

@@ -1,7 +1,6 @@
 """End to end: a reader signs in through a real OpenID Connect provider on loopback and comments."""
 
 import pytest
-from django.conf import settings as django_settings
 from oidc_provider_mock import User as IdentityProviderUser
 from oidc_provider_mock import run_server_in_thread
 from playwright.sync_api import expect
@@ -39,14 +38,14 @@ def association_sso(settings, monkeypatch, live_server):
 
 
 def test_reader_signs_in_with_the_association_and_comments_as_themselves(
-    page, association_sso, screenshot
+    page, association_sso, screenshot, session_key
 ):
     post = make_post(title="On trust in small teams")
     page.goto(post.get_absolute_url())
     respond = page.locator("#respond")
     respond.get_by_label("Your comment").fill("Trust is built in small, kept promises.")
     screenshot(page, "sign-in-1-signed-out")
-    session_before = session_cookie(page)
+    session_before = session_key(page)
 
     respond.get_by_role("button", name="Log in with Association ID").click()
     page.get_by_role("button", name="Authorize as member-00417").click()
@@ -59,7 +58,7 @@ def test_reader_signs_in_with_the_association_and_comments_as_themselves(
         "Trust is built in small, kept promises."
     )
     screenshot(page, "sign-in-2-back-signed-in")
-    assert session_before and session_cookie(page) not in {session_before, None}
+    assert session_before and session_key(page) not in {session_before, None}
 
     respond.get_by_role("button", name="Post comment").click()
     expect(page.locator("#comments")).to_contain_text("awaiting moderation")
@@ -84,9 +83,3 @@ def test_a_policy_without_the_provider_would_stop_the_sign_in(
     # Chromium names the sign-in URL: the address it was redirected to stays private.
     csp_violations.expect(page, "form-action")
     assert page.url.endswith(post.get_absolute_url())  # the reader never left the essay
-
-
-def session_cookie(page) -> str | None:
-    """The visitor's session key as the browser holds it."""
-    cookies = {cookie["name"]: cookie["value"] for cookie in page.context.cookies()}
-    return cookies.get(django_settings.SESSION_COOKIE_NAME)
