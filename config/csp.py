@@ -1,7 +1,7 @@
 """The Content-Security-Policy, derived from what the settings configure.
 
 Imported by config/settings.py, so it must not touch Django's app registry: plain functions over
-the values settings already computed (the sign-in providers, MEDIA_URL).
+the values settings already computed (the sign-in providers, MEDIA_ORIGIN).
 """
 
 from urllib.parse import urlsplit
@@ -53,16 +53,16 @@ def provider_origins(providers: dict) -> tuple[list[str], list[str]]:
 
 
 def content_security_policy(
-    *, providers: dict, media_url: str, extra_image_origins: list[str] = ()
+    *, providers: dict, media_origin: str = "", extra_image_origins: list[str] = ()
 ) -> dict:
     """SECURE_CSP: only this site's own files, plus what the configuration names.
 
     No inline script or style runs without the request's nonce (the admin uses nonces); images
-    come from the site, the media host when MEDIA_URL is absolute (object storage, a CDN), the
-    providers members' pictures come from, and DJANGO_CSP_IMG_ORIGINS.
+    come from the site, the media host (MEDIA_ORIGIN: the bucket or its CDN, when media are in
+    object storage), the providers members' pictures come from, and DJANGO_CSP_IMG_ORIGINS.
     """
     sign_in, pictures = provider_origins(providers)
-    images = [CSP.SELF, origin(media_url), *pictures, *extra_image_origins]
+    images = [CSP.SELF, origin(media_origin), *pictures, *extra_image_origins]
     return {
         "default-src": [CSP.SELF],
         "script-src": [CSP.SELF, CSP.NONCE],

@@ -428,7 +428,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CSP = content_security_policy(
     providers=SOCIALACCOUNT_PROVIDERS,
-    media_url=MEDIA_URL,
+    media_origin=MEDIA_ORIGIN,
     extra_image_origins=env_list("DJANGO_CSP_IMG_ORIGINS"),
 )
 SESSION_COOKIE_HTTPONLY = True

@@ -32,7 +32,7 @@ def association_sso(settings, monkeypatch, live_server):
         settings.SOCIALACCOUNT_PROVIDERS = social_providers()
         # As settings.py does: the sign-in form may now send the browser on to the provider.
         settings.SECURE_CSP = content_security_policy(
-            providers=settings.SOCIALACCOUNT_PROVIDERS, media_url=settings.MEDIA_URL
+            providers=settings.SOCIALACCOUNT_PROVIDERS, media_origin=settings.MEDIA_ORIGIN
         )
         yield server
 

@@ -132,3 +132,23 @@ def test_production_without_a_database_url_refuses_to_start_and_starts_no_databa
     assert result.returncode != 0
     assert "DATABASE_URL is not set" in result.stderr
     assert not (tmp_path / "pgdata").exists()
+
+
+def test_pages_may_show_images_from_the_media_bucket_s_public_address():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(*settings.SECURE_CSP['img-src'])",
+        env_overrides={
+            "DJANGO_DEBUG": "true",
+            "MEDIA_S3_BUCKET": "lectern-media",
+            "MEDIA_S3_REGION": "eu-west-1",
+            "MEDIA_S3_ACCESS_KEY_ID": "key",
+            "MEDIA_S3_SECRET_ACCESS_KEY": "secret",
+            "MEDIA_S3_PUBLIC_URL": "https://media.example.org/lectern",
+        },
+    )
+
+    assert result.stdout.strip().splitlines()[-1:] == ["'self' https://media.example.org"], (
+        result.stderr
+    )
