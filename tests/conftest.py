@@ -1,4 +1,6 @@
 import json
+import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -142,3 +144,39 @@ def media_bucket(s3_server, settings, monkeypatch):
     settings.MEDIA_S3_BUCKET = bucket.name
     settings.STORAGES = {**settings.STORAGES, "default": media_storage()}
     return bucket
+
+
+# Browser (tests/browser, tests/deploy): one Chromium for the whole run --------------------------
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM would refuse to run
+# there. The live server handles requests in its own threads, so the guard is safe to lift.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str:
+    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+    if not path:
+        pytest.fail("Chromium is not installed: run `apt-get install chromium` (CI does this).")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS
+        )
+        yield browser
+        browser.close()

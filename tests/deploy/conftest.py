@@ -21,8 +21,6 @@ from urllib.parse import quote, urlencode
 import pytest
 from django.db import connection
 
-from tests.browser.conftest import browser  # noqa: F401 (the browser tests' Chromium, for these too)
-
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 
