@@ -11,6 +11,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.csp import content_security_policy
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -90,6 +92,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost after SecurityMiddleware, so that every response gets the headers, static files
+    # and the 503 page included.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "config.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag / Last-Modified answered with 304 Not Modified: feed readers poll often.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -118,6 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",  # csp_nonce, for the admin's inline parts
                 "config.context_processors.site",
                 "accounts.context_processors.sign_in",
             ],
@@ -438,15 +445,30 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CSP = content_security_policy(
+    providers=SOCIALACCOUNT_PROVIDERS,
+    media_origin=MEDIA_ORIGIN,
+    extra_image_origins=env_list("DJANGO_CSP_IMG_ORIGINS"),
+)
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 14  # members stay signed in for two weeks
+# Staff sessions end sooner (set at sign-in by accounts.sessions): they can change the site.
+ADMIN_SESSION_SECONDS = env_int("ADMIN_SESSION_SECONDS", 4 * 60 * 60)
+# The CSRF secret lives in the visitor's session, not in a cookie of its own: a token and cookie
+# obtained by someone else never match another visitor's session.
+CSRF_USE_SESSIONS = True
+# Where to report a vulnerability (e-mail address or https URL): /.well-known/security.txt.
+SECURITY_CONTACT = env("SECURITY_CONTACT")
+# Only a proxy we were told about may say the request came over https; without one, anyone could
+# send X-Forwarded-Proto and be treated as secure.
+if TRUSTED_PROXY_HOPS > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
 
 LOGGING = {
     "version": 1,

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.admin_login import admin_login
-from config import views
+from config import security, views
 
 admin.site.site_header = "Lectern administration"
 admin.site.site_title = "Lectern"
@@ -15,6 +15,7 @@ local_media = (
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path(".well-known/security.txt", security.security_txt, name="security_txt"),
     # Before admin.site.urls, so that this rate-limited view answers the admin's own login URL.
     path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),

@@ -1,4 +1,6 @@
 import json
+import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -158,3 +160,97 @@ def database_url() -> str:
     password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
     port = f":{db['PORT']}" if db.get("PORT") else ""
     return f"postgres://{quote(db['USER'] or '')}{password}@{netloc_host}{port}/{db['NAME']}{query}"
+
+
+# Browser (tests/browser, tests/deploy): one Chromium for the whole run --------------------------
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM would refuse to run
+# there. The live server handles requests in its own threads, so the guard is safe to lift.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str:
+    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+    if not path:
+        pytest.fail("Chromium is not installed: run `apt-get install chromium` (CI does this).")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS
+        )
+        yield browser
+        browser.close()
+
+
+# Every page reports what its Content-Security-Policy blocked: the event for scripts to see, and
+# Chromium's console message (which also covers pages running without JavaScript).
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation(
+    `${event.effectiveDirective} refused ${event.blockedURI} on ${event.documentURI}`
+  );
+});
+"""
+
+
+class Violations(list):
+    """What the browser refused under the site's Content-Security-Policy, as reported."""
+
+    def expect(self, page, directive: str) -> None:
+        """Wait (at most 5 s) for a refusal under `directive`, then forget the ones expected."""
+        for _ in range(100):
+            if any(directive in violation for violation in self):
+                page.wait_for_timeout(250)  # its twin (event or console) arrives too
+                self[:] = [violation for violation in self if directive not in violation]
+                return
+            page.wait_for_timeout(50)  # lets Playwright deliver the reports
+        pytest.fail(f"The browser reported no {directive} violation (reported: {list(self)}).")
+
+
+@pytest.fixture
+def csp_violations():
+    """Violations reported during this test; any left at the end fails it."""
+    return Violations()
+
+
+@pytest.fixture(autouse=True)
+def _browser_tests_fail_on_csp_violations(request, csp_violations, monkeypatch):
+    """Every context a test opens in the browser reports what the policy refused; autouse, so
+    that its check runs last, after the test's own fixtures have closed their contexts."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    browser = request.getfixturevalue("browser")
+    open_context = browser.new_context
+
+    def watched_context(**options):
+        context = open_context(**options)
+        context.expose_function("reportCspViolation", lambda text: csp_violations.append(text))
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        context.on("console", lambda message: _console_violation(message, csp_violations))
+        return context
+
+    monkeypatch.setattr(browser, "new_context", watched_context)
+    yield
+    assert not csp_violations, "Content-Security-Policy violations:\n" + "\n".join(csp_violations)
+
+
+def _console_violation(message, violations) -> None:
+    if "Content Security Policy" in message.text:
+        violations.append(message.text)

@@ -189,8 +189,9 @@ def _fill(n_posts):
     ("name", "queries"),
     [
         ("home", 3),
-        # The essay with its tags, its bylines; moderators and comments for the thread.
-        ("post_detail", 4),
+        # The essay with its tags, its bylines; moderators and comments for the thread; and, on
+        # a first visit, the reader's new session (with the comment form's CSRF secret): 3.
+        ("post_detail", 7),
         ("author_detail", 4),
         ("tag_detail", 4),
         ("archive_index", 1),

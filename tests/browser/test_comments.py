@@ -11,16 +11,11 @@ from tests.factories import make_comment, make_moderator, make_post, make_user
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def signed_in(browser, live_server, user, *, width=1280, javascript=True):
+def signed_in(new_context, live_server, user, *, width=1280, javascript=True):
     """A browser tab whose session is the given user's (no sign-in provider involved)."""
     client = Client()
     client.force_login(user)
-    context = browser.new_context(
-        base_url=live_server.url,
-        viewport={"width": width, "height": 900},
-        java_script_enabled=javascript,
-    )
-    context.set_default_timeout(10_000)
+    context = new_context(viewport={"width": width, "height": 900}, java_script_enabled=javascript)
     context.add_cookies(
         [
             {
@@ -44,10 +39,10 @@ def conversation():
 
 
 def test_member_replies_moderator_approves_and_readers_see_it_in_place(
-    browser, live_server, page, screenshot, conversation
+    new_context, live_server, page, screenshot, conversation
 ):
     post, first = conversation
-    member = signed_in(browser, live_server, make_user(display_name="Tomasz Wójcik"))
+    member = signed_in(new_context, live_server, make_user(display_name="Tomasz Wójcik"))
     member.goto(post.get_absolute_url())
     member.evaluate("window.notReloaded = true")
 
@@ -67,7 +62,7 @@ def test_member_replies_moderator_approves_and_readers_see_it_in_place(
     page.goto(post.get_absolute_url())
     assert "rotation?" not in page.locator("#comments").inner_text()
 
-    moderator = signed_in(browser, live_server, make_moderator(display_name="Mo Derator"))
+    moderator = signed_in(new_context, live_server, make_moderator(display_name="Mo Derator"))
     moderator.goto("/comments/moderation/")
     item = moderator.locator(f"#queue-{stored.pk}")
     assert "We saw the same." in item.inner_text()  # shown in context
@@ -86,13 +81,13 @@ def test_member_replies_moderator_approves_and_readers_see_it_in_place(
 
 
 def test_a_draft_typed_before_signing_in_is_waiting_after_sign_in(
-    browser, live_server, page, conversation
+    new_context, live_server, page, conversation
 ):
     post, first = conversation
     page.goto(post.get_absolute_url())
     page.locator("#respond textarea").fill("Typed before signing in.")
 
-    member = signed_in(browser, live_server, make_user())
+    member = signed_in(new_context, live_server, make_user())
     # Same browser profile in real life; here the draft travels in localStorage of the origin.
     draft = page.evaluate("JSON.stringify(Object.assign({}, localStorage))")
     member.goto(post.get_absolute_url())
@@ -109,13 +104,13 @@ def test_a_draft_typed_before_signing_in_is_waiting_after_sign_in(
 
 
 def test_without_javascript_reply_is_a_page_of_its_own_and_fits_a_phone(
-    browser, live_server, screenshot, conversation
+    new_context, live_server, screenshot, conversation
 ):
     post, first = conversation
     deep = first
     for level in range(3):
         deep = make_comment(parent=deep, body=f"Level {level + 2} of a long exchange.")
-    member = signed_in(browser, live_server, make_user(), width=375, javascript=False)
+    member = signed_in(new_context, live_server, make_user(), width=375, javascript=False)
     member.goto(post.get_absolute_url())
     assert member.evaluate("document.documentElement.scrollWidth") <= 375
 

@@ -5,6 +5,7 @@ from oidc_provider_mock import User as IdentityProviderUser
 from oidc_provider_mock import run_server_in_thread
 from playwright.sync_api import expect
 
+from config.csp import content_security_policy
 from config.settings import social_providers
 from tests.factories import make_post
 
@@ -29,17 +30,22 @@ def association_sso(settings, monkeypatch, live_server):
         monkeypatch.setenv("SOCIAL_SSO_CLIENT_ID", "lectern")
         monkeypatch.setenv("SOCIAL_SSO_CLIENT_SECRET", "lectern-secret")
         settings.SOCIALACCOUNT_PROVIDERS = social_providers()
+        # As settings.py does: the sign-in form may now send the browser on to the provider.
+        settings.SECURE_CSP = content_security_policy(
+            providers=settings.SOCIALACCOUNT_PROVIDERS, media_origin=settings.MEDIA_ORIGIN
+        )
         yield server
 
 
 def test_reader_signs_in_with_the_association_and_comments_as_themselves(
-    page, association_sso, screenshot
+    page, association_sso, screenshot, session_key
 ):
     post = make_post(title="On trust in small teams")
     page.goto(post.get_absolute_url())
     respond = page.locator("#respond")
     respond.get_by_label("Your comment").fill("Trust is built in small, kept promises.")
     screenshot(page, "sign-in-1-signed-out")
+    session_before = session_key(page)
 
     respond.get_by_role("button", name="Log in with Association ID").click()
     page.get_by_role("button", name="Authorize as member-00417").click()
@@ -52,6 +58,7 @@ def test_reader_signs_in_with_the_association_and_comments_as_themselves(
         "Trust is built in small, kept promises."
     )
     screenshot(page, "sign-in-2-back-signed-in")
+    assert session_before and session_key(page) not in {session_before, None}
 
     respond.get_by_role("button", name="Post comment").click()
     expect(page.locator("#comments")).to_contain_text("awaiting moderation")
@@ -60,3 +67,19 @@ def test_reader_signs_in_with_the_association_and_comments_as_themselves(
     respond.get_by_role("button", name="Log out").click()
     expect(page).to_have_url(f"{page.url.split('/essays/')[0]}{post.get_absolute_url()}#respond")
     expect(page.locator("#respond")).to_contain_text("Log in to reply")
+
+
+def test_a_policy_without_the_provider_would_stop_the_sign_in(
+    page, association_sso, settings, csp_violations
+):
+    # What form-action guards against, and why settings.py adds the providers to it: Chromium
+    # checks the redirect that follows the sign-in POST.
+    settings.SECURE_CSP = {**settings.SECURE_CSP, "form-action": ["'self'"]}
+    post = make_post(title="On trust in small teams")
+    page.goto(post.get_absolute_url())
+
+    page.locator("#respond").get_by_role("button", name="Log in with Association ID").click()
+
+    # Chromium names the sign-in URL: the address it was redirected to stays private.
+    csp_violations.expect(page, "form-action")
+    assert page.url.endswith(post.get_absolute_url())  # the reader never left the essay

@@ -4,6 +4,10 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL_LOOKING_KEY = "k3v9-Qz7rT0pLw2mX8bN4cY6hJ1sD5fG-aE9uR3tK7oP2iU6yW0qZ"
@@ -37,20 +41,62 @@ def test_production_refuses_to_start_without_allowed_hosts():
     assert "DJANGO_ALLOWED_HOSTS must list" in result.stderr
 
 
+@pytest.mark.django_db
 def test_deploy_check_reports_nothing_for_a_production_configuration():
     result = run_manage(
         "check",
         "--deploy",
+        "--database",
+        "default",
         "--fail-level",
         "WARNING",
         env_overrides={
             "DJANGO_SECRET_KEY": REAL_LOOKING_KEY,
             "DJANGO_ALLOWED_HOSTS": "blog.example.org",
+            "DJANGO_TRUSTED_PROXY_HOPS": "1",
+            "SECURITY_CONTACT": "security@association.example",
+            "DATABASE_URL": current_database_url(),
         },
     )
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+    assert not result.stderr
+
+
+def current_database_url() -> str:
+    """The URL of the database this test run uses (a TCP server or the embedded one's socket)."""
+    db = connection.settings_dict
+    credentials = quote(db["USER"], safe="")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    host = quote(db["HOST"] or "localhost", safe="")
+    return f"postgres://{credentials}@{host}:{db['PORT'] or 5432}/{quote(db['NAME'])}"
+
+
+@pytest.mark.parametrize(
+    ("hops", "answer"),
+    [("0", "301 https://testserver/robots.txt"), ("1", "200 no redirect")],
+)
+def test_only_a_trusted_proxy_may_say_the_request_came_over_https(hops, answer):
+    # The client claims https itself; only with a proxy in front is the claim the proxy's.
+    claim_https = (
+        "from django.test import Client; "
+        "r = Client().get('/robots.txt', headers={'x-forwarded-proto': 'https'}); "
+        "print(r.status_code, r.get('Location', 'no redirect'))"
+    )
+    result = run_manage(
+        "shell",
+        "-c",
+        claim_https,
+        env_overrides={
+            "DJANGO_SECRET_KEY": REAL_LOOKING_KEY,
+            "DJANGO_ALLOWED_HOSTS": "testserver",
+            "DJANGO_TRUSTED_PROXY_HOPS": hops,
+        },
+    )
+
+    assert result.stdout.strip().splitlines()[-1:] == [answer], result.stderr
 
 
 def test_a_redis_cache_url_uses_an_installed_client():
@@ -104,3 +150,23 @@ def test_production_queues_background_work_for_the_worker_and_development_runs_i
         result = run_manage(*show_backend, env_overrides={"TASKS_BACKEND": "", **environment})
         assert result.returncode == 0, result.stderr
         assert backend in result.stdout
+
+
+def test_pages_may_show_images_from_the_media_bucket_s_public_address():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(*settings.SECURE_CSP['img-src'])",
+        env_overrides={
+            "DJANGO_DEBUG": "true",
+            "MEDIA_S3_BUCKET": "lectern-media",
+            "MEDIA_S3_REGION": "eu-west-1",
+            "MEDIA_S3_ACCESS_KEY_ID": "key",
+            "MEDIA_S3_SECRET_ACCESS_KEY": "secret",
+            "MEDIA_S3_PUBLIC_URL": "https://media.example.org/lectern",
+        },
+    )
+
+    assert result.stdout.strip().splitlines()[-1:] == ["'self' https://media.example.org"], (
+        result.stderr
+    )

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import browser  # noqa: F401 (the browser tests' Chromium, for these too)
 from tests.conftest import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
