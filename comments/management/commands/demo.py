@@ -23,13 +23,14 @@ class Command(BaseCommand):
         if not migrate:
             self.seed()
             return
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [SETUP_LOCK])
-            try:
-                call_command("migrate", interactive=False, verbosity=options["verbosity"])
-                self.seed()
-            finally:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [SETUP_LOCK])
+        # One transaction for all of it (Postgres rolls DDL back): a run stopped half-way, even
+        # between a migration's commit and its record (Django records it after the commit when
+        # the migration has deferred SQL), leaves the database as it was, never half-migrated.
+        # The transaction's advisory lock makes a second run wait, then find nothing to do.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SETUP_LOCK])
+            call_command("migrate", interactive=False, verbosity=options["verbosity"])
+            self.seed()
 
     @transaction.atomic
     def seed(self):
