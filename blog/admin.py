@@ -95,7 +95,7 @@ class PostAdmin(admin.ModelAdmin):
     actions = ["publish_selected", "unpublish_selected"]
     list_per_page = 50
     fieldsets = [
-        (None, {"fields": ["title", "slug", "dek", "body", "tags"]}),
+        (None, {"fields": ["title", "slug", "dek", "source_format", "body", "tags"]}),
         (
             _("Featured image"),
             {"fields": ["featured_image", "featured_image_alt"], "classes": ["collapse"]},

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "accounts",
     "blog",
     "comments",
+    # The top floor: imports from WordPress, through the apps above; nothing imports it.
+    "wordpress",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +102,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it sees the 404 of every view: old addresses answer 301 or 410 instead.
+    "blog.redirects.RedirectMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

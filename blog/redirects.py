@@ -1,0 +1,86 @@
+"""Old addresses that moved: one table (blog.Redirect) and one middleware for every source of
+them, editors' slug changes and imports from another site alike."""
+
+import re
+
+from django.db import transaction
+from django.http import HttpResponsePermanentRedirect
+from django.shortcuts import render
+
+from blog.models import Redirect
+
+# Query strings that name a page by number on the old site (WordPress's plain permalinks):
+# "/?p=12" answers 200 here (the home page), so these are looked up before the view runs.
+NUMBERED_QUERIES = ("replytocom", "p", "page_id", "attachment_id", "cat", "tag_id", "author")
+# Tails that old sites add to an address and that lead to the same place here.
+_TAILS = re.compile(r"(?:comment-page-\d+/|feed/(?:rss2?/|atom/|rdf/)?|amp/|trackback/)$")
+
+
+def old_addresses(path: str, query) -> list[str]:
+    """The stored forms of an old address to look for, most specific first."""
+    found = [
+        f"{path}?{key}={query[key]}"
+        for key in NUMBERED_QUERIES
+        if query.get(key, "").isdigit()  # a number, never arbitrary text from the query
+    ]
+    found.append(path)
+    bare = _TAILS.sub("", path)
+    if bare != path:
+        found.append(bare)
+    return found
+
+
+class RedirectMiddleware:
+    """Answer an old address with 301 to its new home, or 410 when it is gone.
+
+    Looked up only where Lectern has nothing of its own to show: after a 404, or before the view
+    when the query string names an old numbered page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        if any(key in request.GET for key in NUMBERED_QUERIES):
+            response = self._moved(request, numbered_only=True)
+            if response is not None:
+                return response
+        response = self.get_response(request)
+        if response.status_code == 404:
+            return self._moved(request) or response
+        return response
+
+    @staticmethod
+    def _moved(request, *, numbered_only=False):
+        paths = old_addresses(request.path, request.GET)
+        if numbered_only:
+            paths = [path for path in paths if "?" in path]
+        redirect = Redirect.objects.for_paths(paths)
+        if redirect is None:
+            return None
+        location = redirect.location()
+        if not location:
+            return render(request, "410.html", status=410)
+        return HttpResponsePermanentRedirect(location)
+
+
+def redirect_set(*, old_path: str, post=None, target_path="", fragment="", source="") -> None:
+    """Point an old address at an essay (or a path); with neither, mark it gone (410)."""
+    Redirect.objects.update_or_create(
+        old_path=old_path,
+        defaults={"post": post, "target_path": target_path, "fragment": fragment, "source": source},
+    )
+
+
+def redirects_set_many(redirects: list[Redirect]) -> int:
+    """Store many redirects at once, replacing those with the same old addresses."""
+    with transaction.atomic():
+        Redirect.objects.bulk_create(
+            redirects,
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["old_path"],
+            update_fields=["post", "target_path", "fragment", "source"],
+        )
+    return len(redirects)
