@@ -18,10 +18,16 @@ _TAILS = re.compile(r"(?:comment-page-\d+/|feed/(?:rss2?/|atom/|rdf/)?|amp/|trac
 
 def old_addresses(path: str, query) -> list[str]:
     """The stored forms of an old address to look for, most specific first."""
+    # Numbered pages are stored on the old blog's home address ("/?p=12", "/blog/?p=12"), and
+    # WordPress answered them under any of its addresses ("/2019/05/slug/?replytocom=3").
+    folders = [path]
+    while folders[-1] != "/":
+        folders.append(folders[-1].rstrip("/").rpartition("/")[0] + "/")
     found = [
-        f"{path}?{key}={query[key]}"
+        f"{folder}?{key}={query[key]}"
         for key in NUMBERED_QUERIES
         if query.get(key, "").isdigit()  # a number, never arbitrary text from the query
+        for folder in folders
     ]
     found.append(path)
     bare = _TAILS.sub("", path)

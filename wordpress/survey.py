@@ -62,7 +62,10 @@ def _item(survey, item, post_ids, comment_posts, replies) -> None:
     elif item.post_type == "post":
         survey.posts_by_status[item.status] += 1
         if survey.utc_offset is None and item.date and item.date_gmt:
-            survey.utc_offset = item.date - item.date_gmt
+            offset = item.date - item.date_gmt
+            # Real zones are within ±14 h, in quarter hours; anything else is not a zone.
+            if abs(offset) <= timedelta(hours=14) and offset % timedelta(minutes=15) == timedelta():
+                survey.utc_offset = offset
     if item.comments and item.post_type not in ("post", "page", "attachment"):
         raise wxr.WxrError(
             f"Item {item.wp_id} is a {item.post_type}, not a post, yet has comments: the "
