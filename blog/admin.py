@@ -91,7 +91,8 @@ class PostAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["tags"]
-    readonly_fields = ["word_count", "comment_count", "updated_at"]
+    # The source format is shown, not chosen: an imported essay stays HTML, a new one Markdown.
+    readonly_fields = ["source_format", "word_count", "comment_count", "updated_at"]
     actions = ["publish_selected", "unpublish_selected"]
     list_per_page = 50
     fieldsets = [

@@ -97,6 +97,7 @@ def comments_import(*, post, comments: list[ImportedComment], source: str) -> Co
     }
     fresh = [c for c in comments if c.original_id not in placed]
     result.kept = len(comments) - len(fresh)
+    reason = _("Imported from %(source)s, where its status was “%(status)s”.")
     if not fresh:
         return result
     ids = iter(_new_ids(len(fresh)))
@@ -115,39 +116,58 @@ def comments_import(*, post, comments: list[ImportedComment], source: str) -> Co
                 result.flattened += 1
         placed[comment.original_id] = (pk, parent_id, depth, root_id)
         result.ids[comment.original_id] = pk
+        guest = comment.author is None
         rows.append(
-            Comment(
-                pk=pk,
-                post=post,
-                author=comment.author,
-                guest_name="" if comment.author else comment.guest_name[:150],
-                guest_email_hash=guest_email_digest(comment.guest_email)
-                if comment.guest_email and not comment.author
+            {
+                "id": pk,
+                "post_id": post.pk,
+                "author_id": None if guest else comment.author.pk,
+                "guest_name": comment.guest_name[:150] if guest else "",
+                "guest_email_hash": guest_email_digest(comment.guest_email)
+                if guest and comment.guest_email
                 else "",
-                original_id=comment.original_id,
-                parent_id=parent_id,
-                root_id=root_id,
-                depth=depth,
-                reply_to_id=reply_to_id,
-                body=comment.body,
-                body_html=render_comment_text(comment.body),
-                status=comment.status,
-                created_at=comment.created_at,
-            )
+                "original_id": comment.original_id,
+                "parent_id": parent_id,
+                "root_id": root_id,
+                "depth": depth,
+                "reply_to_id": reply_to_id,
+                "body": comment.body,
+                "body_html": render_comment_text(comment.body),
+                "status": comment.status,
+                "created_at": comment.created_at,
+                "updated_at": comment.created_at,
+            }
         )
         events.append(
-            ModerationEvent(
-                comment_id=pk,
-                action=ModerationEvent.Action.IMPORTED,
-                to_status=comment.status,
-                reason=_("Imported from %(source)s, where its status was “%(status)s”.")
+            {
+                "comment_id": pk,
+                "action": ModerationEvent.Action.IMPORTED,
+                "to_status": comment.status,
+                "reason": reason
                 % {"source": source, "status": comment.original_status or comment.status},
-                created_at=comment.created_at,
-            )
+                "created_at": comment.created_at,
+            }
         )
     with transaction.atomic():
-        Comment.objects.bulk_create(rows, batch_size=2000)
-        ModerationEvent.objects.bulk_create(events, batch_size=2000)
+        copy_rows(Comment, rows)
+        copy_rows(ModerationEvent, events)
         refresh_public_count(post)
     result.created = len(rows)
     return result
+
+
+def copy_rows(model, rows: list[dict]) -> None:
+    """Insert rows with Postgres's COPY: for tens of thousands of comments, several times faster
+    than INSERT. Columns a row leaves out get the field's default, as a model instance would."""
+    # The primary key from the table's sequence, unless the rows bring their own.
+    fields = [
+        f for f in model._meta.concrete_fields if not (f.primary_key and f.attname not in rows[0])
+    ]
+    defaults = [f.get_default() for f in fields]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(
+                [row.get(f.attname, default) for f, default in zip(fields, defaults, strict=True)]
+            )

@@ -66,7 +66,7 @@ class Importer:
     def run(self) -> Summary:
         started = time.monotonic()
         try:
-            for record in wxr.read_export(self.path):
+            for record in wxr.read_export(self.path, checked=True):
                 self._begin()
                 if isinstance(record, wxr.Author):
                     self._author(record)

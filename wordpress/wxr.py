@@ -5,6 +5,7 @@ entity bomb or an external entity is an error, never expanded or fetched. Plain,
 WordPress.com's zipped exports are read alike."""
 
 import gzip
+import re
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -12,8 +13,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from xml.etree.ElementTree import ParseError
+from xml.etree.ElementTree import iterparse as StdlibIterparse
 
-from defusedxml import DefusedXmlException
+from defusedxml import DefusedXmlException, DTDForbidden
 from defusedxml.ElementTree import iterparse
 
 WP_NAMESPACE = "http://wordpress.org/export/"
@@ -91,14 +93,25 @@ class Item:
     comments: list = field(default_factory=list)
 
 
+_NAMES = {}
+
+
 def _name(tag: str) -> str:
     """ "wp:post_id" for "{http://wordpress.org/export/1.2/}post_id", whatever the WXR version."""
-    if not tag.startswith("{"):
-        return tag
-    uri, _, local = tag[1:].partition("}")
-    if uri.startswith(WP_NAMESPACE):
-        return f"excerpt:{local}" if uri.rstrip("/").endswith("excerpt") else f"wp:{local}"
-    return f"{NAMESPACES.get(uri, uri)}:{local}"
+    name = _NAMES.get(tag)  # a handful of distinct tags, met millions of times
+    if name is not None:
+        return name
+    name = tag
+    if tag.startswith("{"):
+        uri, _, local = tag[1:].partition("}")
+        if uri.startswith(WP_NAMESPACE):
+            kind = "excerpt" if uri.rstrip("/").endswith("excerpt") else "wp"
+            name = f"{kind}:{local}"
+        else:
+            name = f"{NAMESPACES.get(uri, uri)}:{local}"
+    if len(_NAMES) < 1000:
+        _NAMES[tag] = name
+    return name
 
 
 def _fields(element) -> dict:
@@ -118,7 +131,10 @@ def parse_date(value: str, what: str) -> datetime | None:
     if not value or value == ZERO_DATE:
         return None
     try:
-        return datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
+        # fromisoformat(): strptime's equal for WordPress's format, at a tenth of the cost.
+        if len(value) != 19 or value[10] != " ":
+            raise ValueError(value)
+        return datetime.fromisoformat(value)
     except ValueError:
         raise WxrError(f"{what}: the date “{value[:40]}” does not parse.") from None
 
@@ -219,10 +235,43 @@ SITE_FIELDS = {
 }
 
 
-def _records(stream) -> Iterator:
+class _Prefixed:
+    """A stream whose first bytes were already read (to look at them) and are given back."""
+
+    def __init__(self, head: bytes, rest):
+        self.head, self.rest = head, rest
+
+    def read(self, size=-1):
+        if self.head:
+            chunk, self.head = self.head, b""
+            return chunk
+        return self.rest.read(size)
+
+
+def _checked_prolog(stream):
+    """The stream, once its prolog is known to declare no document type (hence no entities)."""
+    head = stream.read(64 * 1024)
+    root = re.search(rb"<[A-Za-z_]", head)
+    prolog = head[: root.start()] if root else head
+    if b"<!DOCTYPE" in prolog or b"\x00" in prolog:
+        raise DTDForbidden(None, None, None)
+    return _Prefixed(head, stream)
+
+
+def _parse(stream, *, checked: bool):
+    # The first pass goes through defusedxml, which refuses any document type: that is the
+    # gate. The second reads a file that passed it with the standard library's C parser (three
+    # times faster), after checking again that no document type has appeared since.
+    if checked:
+        # No document type, so no entity can be declared: nothing to expand or fetch.
+        return StdlibIterparse(_checked_prolog(stream), events=("start", "end"))  # noqa: S314
+    return iterparse(stream, events=("start", "end"), forbid_dtd=True)
+
+
+def _records(stream, *, checked=False) -> Iterator:
     """Site, Author, Term and Item records of one XML document, in file order."""
     site, announced, depth, channel = Site(), False, 0, None
-    for event, element in iterparse(stream, events=("start", "end"), forbid_dtd=True):
+    for event, element in _parse(stream, checked=checked):
         if event == "start":
             depth += 1
             if depth == 1 and element.tag != "rss":
@@ -294,12 +343,13 @@ def open_documents(path):
             yield [stream]
 
 
-def read_export(path) -> Iterator:
-    """Every record of the export at `path`, in order; a WxrError for anything unreadable."""
+def read_export(path, *, checked=False) -> Iterator:
+    """Every record of the export at `path`, in order; a WxrError for anything unreadable.
+    `checked`: the file already passed a first reading (see _parse)."""
     try:
         with open_documents(path) as streams:
             for stream in streams:
-                yield from _records(stream)
+                yield from _records(stream, checked=checked)
     except DefusedXmlException as error:
         raise WxrError(
             f"The file declares a document type or entities ({type(error).__name__}), which a "
