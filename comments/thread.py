@@ -192,10 +192,16 @@ def assemble(nodes: list[Node]) -> list[Node]:
         else:
             node.parent_node = parent
             parent.children.append(node)
-    # Nodes come oldest first and replies are younger than what they answer, so walking backwards
-    # settles every child before its parent: a placeholder stays only above something visible.
+    # Walking a depth-first order backwards settles every child before its parent, so a
+    # placeholder stays only above something visible. (Not the nodes' date order: an imported
+    # reply may carry an earlier date than the comment it answers.)
+    preorder, stack = [], list(roots)
+    while stack:
+        node = stack.pop()
+        preorder.append(node)
+        stack.extend(node.children)
     keep = {}
-    for node in reversed(nodes):
+    for node in reversed(preorder):
         keep[node.pk] = not node.is_placeholder or any(keep[c.pk] for c in node.children)
     ordered = []
     stack = [(root, False) for root in reversed(roots) if keep[root.pk]]

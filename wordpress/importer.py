@@ -261,6 +261,10 @@ class Importer:
         )
         self._featured_image(item, post)
         post.save()
+        # WXR has no modification date: "last updated" is the publication date, not the import
+        # (or the essay would say "Updated" with today's date).
+        if post.published_at:
+            Post.objects.filter(pk=post.pk).update(updated_at=post.published_at)
         post.bylines.all().delete()
         post.bylines.create(author=self._author_for(item.creator), position=0)
         post.tags.set(self._tags(item))

@@ -370,3 +370,21 @@ def test_without_uploads_images_keep_their_addresses_and_are_listed(run_import):
     out = run_import(export(author(), item(1, body=f'<p><img src="{url}" alt="Cat"></p>')))
     assert f'src="{url}"' in Post.objects.get().body_html
     assert f"no --uploads given): 1: {url}" in out
+
+
+def test_a_reply_dated_before_the_comment_it_answers_still_shows_in_its_thread(run_import, client):
+    run_import(
+        export(
+            author(),
+            item(
+                1,
+                comments=[
+                    comment(1, approved="0", date_gmt="2019-05-13 09:00:00", text="Held parent"),
+                    comment(2, parent=1, date_gmt="2019-05-13 08:00:00", text="Early reply"),
+                ],
+            ),
+        )
+    )
+    page = client.get(Post.objects.get().get_absolute_url()).content.decode()
+    assert "Early reply" in page
+    assert "Held parent" not in page  # its place kept by a placeholder, its text never shown
