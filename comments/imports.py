@@ -84,17 +84,22 @@ def _new_ids(count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def comments_import(*, post, comments: list[ImportedComment], source: str) -> CommentsImported:
-    """Store an essay's imported comments with their threads; those already imported stay."""
+def comments_import(
+    *, post, comments: list[ImportedComment], source: str, post_is_new: bool = False
+) -> CommentsImported:
+    """Store an essay's imported comments with their threads; those already imported stay.
+    `post_is_new`: the essay was created just now, so it has no comments to look up."""
     result = CommentsImported()
     max_depth = setting("COMMENTS_MAX_DEPTH")
     # original id → (id, parent id, depth, root id) of what an earlier run stored.
-    placed = {
-        original: (pk, parent_id, depth, root_id)
-        for original, pk, parent_id, depth, root_id in Comment.objects.filter(
-            post=post, original_id__isnull=False
-        ).values_list("original_id", "id", "parent_id", "depth", "root_id")
-    }
+    placed = {}
+    if not post_is_new:
+        placed = {
+            original: (pk, parent_id, depth, root_id)
+            for original, pk, parent_id, depth, root_id in Comment.objects.filter(
+                post=post, original_id__isnull=False
+            ).values_list("original_id", "id", "parent_id", "depth", "root_id")
+        }
     fresh = [c for c in comments if c.original_id not in placed]
     result.kept = len(comments) - len(fresh)
     reason = _("Imported from %(source)s, where its status was “%(status)s”.")
@@ -151,7 +156,11 @@ def comments_import(*, post, comments: list[ImportedComment], source: str) -> Co
     with transaction.atomic():
         copy_rows(Comment, rows)
         copy_rows(ModerationEvent, events)
-        refresh_public_count(post)
+        if post_is_new:  # every comment is here: count the public ones without a query
+            approved = sum(row["status"] == Comment.Status.APPROVED for row in rows)
+            post.public_comments_changed(comment_count=approved)
+        else:
+            refresh_public_count(post)
     result.created = len(rows)
     return result
 

@@ -61,6 +61,8 @@ class Importer:
         self.tags = {}  # name → Tag
         self._atomic, self._pending_items, self._pending_comments = None, 0, 0
         self._redirects = []
+        self._links, self._new_links = None, []
+        self._new_posts = set()  # essays created by this run: no comments of theirs to look up
 
     # — the run ——————————————————————————————————————————————————————————————————————————————
     def run(self) -> Summary:
@@ -95,6 +97,14 @@ class Importer:
             self._commit()
 
     def _commit(self):
+        if self._new_links:
+            ImportedObject.objects.bulk_create(
+                self._new_links,
+                update_conflicts=True,
+                unique_fields=["source", "kind", "original_id"],
+                update_fields=["object_id", "checksum", "email", "imported_at"],
+            )
+            self._new_links = []
         if self._redirects:
             self.summary.redirects += redirects_set_many(self._redirects)
             self._redirects = []
@@ -109,17 +119,25 @@ class Importer:
             self._atomic = None
 
     def _link(self, kind, original_id):
-        return ImportedObject.objects.filter(
-            source=self.source, kind=kind, original_id=str(original_id)
-        ).first()
+        if self._links is None:  # what earlier runs imported from this site, read once
+            self._links = {
+                (link.kind, link.original_id): link
+                for link in ImportedObject.objects.filter(source=self.source)
+            }
+        return self._links.get((kind, str(original_id)))
 
     def _remember(self, kind, original_id, object_id, *, checksum="", email=""):
-        ImportedObject.objects.update_or_create(
+        link = ImportedObject(
             source=self.source,
             kind=kind,
             original_id=str(original_id),
-            defaults={"object_id": object_id, "checksum": checksum, "email": email},
+            object_id=object_id,
+            checksum=checksum,
+            email=email,
         )
+        self._link(kind, original_id)  # loads the known links before adding to them
+        self._links[(kind, link.original_id)] = link
+        self._new_links.append(link)
 
     def _redirect(self, paths, **target):
         self._redirects.extend(
@@ -228,6 +246,8 @@ class Importer:
             created = post is None
             post = self._write_post(item, post or Post())
             self.summary.essays["created" if created else "updated"] += 1
+            if created:
+                self._new_posts.add(post.pk)
             self.summary.essays_by_status[post.state_label().lower()] += 1
             self._remember(ImportedObject.Kind.POST, item.wp_id, post.pk, checksum=checksum)
             self._redirect(permalinks.post_paths(item, home=self.home), post=post)
@@ -241,6 +261,7 @@ class Importer:
         return None
 
     def _write_post(self, item, post: Post) -> Post:
+        created = post.pk is None
         post.title = tidy_name(item.title)[:200] or f"Untitled ({item.wp_id})"
         if post.pk is None:
             post.slug = self._slug(item)
@@ -265,9 +286,12 @@ class Importer:
         # (or the essay would say "Updated" with today's date).
         if post.published_at:
             Post.objects.filter(pk=post.pk).update(updated_at=post.published_at)
-        post.bylines.all().delete()
+        if created:
+            post.tags.add(*self._tags(item))
+        else:
+            post.bylines.all().delete()
+            post.tags.set(self._tags(item))
         post.bylines.create(author=self._author_for(item.creator), position=0)
-        post.tags.set(self._tags(item))
         return post
 
     def _slug(self, item) -> str:
@@ -303,7 +327,12 @@ class Importer:
             comments.append(self._comment(raw, item))
         if not comments:
             return
-        result = comments_import(post=post, comments=comments, source=self.label)
+        result = comments_import(
+            post=post,
+            comments=comments,
+            source=self.label,
+            post_is_new=post.pk in self._new_posts,
+        )
         self._pending_comments += result.created
         self.summary.orphans += result.orphans
         self.summary.flattened += result.flattened
