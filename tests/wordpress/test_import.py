@@ -388,3 +388,23 @@ def test_a_reply_dated_before_the_comment_it_answers_still_shows_in_its_thread(r
     page = client.get(Post.objects.get().get_absolute_url()).content.decode()
     assert "Early reply" in page
     assert "Held parent" not in page  # its place kept by a placeholder, its text never shown
+
+
+def test_an_upload_address_cannot_reach_outside_the_uploads_folder(run_import, tmp_path):
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    (tmp_path / "secret.jpg").write_bytes(b"not for the web")
+    url = "https://old.example.org/wp-content/uploads/../secret.jpg"
+    out = run_import(
+        export(author(), item(1, body=f'<p><img src="{url}" alt="x"></p>')),
+        "--uploads",
+        str(uploads),
+    )
+    assert "Images imported into media storage: 0" in out
+    assert f'src="{url}"' in Post.objects.get().body
+
+
+def test_a_password_protected_post_comes_in_as_a_draft(run_import):
+    out = run_import(export(author(), item(1, title="Members only", password="hunter2")))
+    assert Post.objects.get().state_label() == "Draft"
+    assert "“Members only” was password-protected on WordPress: imported as a draft." in out

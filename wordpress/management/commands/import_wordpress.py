@@ -115,7 +115,9 @@ class Command(BaseCommand):
             {f"{status} on WordPress": n for status, n in survey.posts_by_status.items()}
         )
         summary.authors["in the export"] = len(survey.authors)
-        summary.comments.update(survey.comments_by_type)
+        summary.comments.update(
+            {f"{kind}s in the export": n for kind, n in survey.comments_by_type.items()}
+        )
         summary.pages = survey.pages
         for kind, count in survey.items_by_type.items():
             if kind not in ("post", "page", "attachment"):
