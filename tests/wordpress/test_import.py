@@ -408,3 +408,46 @@ def test_a_password_protected_post_comes_in_as_a_draft(run_import):
     out = run_import(export(author(), item(1, title="Members only", password="hunter2")))
     assert Post.objects.get().state_label() == "Draft"
     assert "“Members only” was password-protected on WordPress: imported as a draft." in out
+
+
+def test_with_a_bucket_configured_imported_images_land_in_it(run_import, tmp_path, media_bucket):
+    from tests.factories import image_bytes
+
+    uploads = tmp_path / "uploads"
+    (uploads / "2019/05").mkdir(parents=True)
+    (uploads / "2019/05/cat.jpg").write_bytes(image_bytes(size=(800, 600)))
+    url = "https://old.example.org/wp-content/uploads/2019/05/cat.jpg"
+    run_import(
+        export(author(), item(1, body=f'<p><img src="{url}" alt="Cat"></p>')),
+        "--uploads",
+        str(uploads),
+    )
+    stored = media_bucket.keys()  # the bucket listing (a set), not a dict
+    assert "wordpress/2019/05/cat.jpg" in stored
+    html = Post.objects.get().body_html
+    assert "wp-content" not in html and "wordpress/2019/05/cat.jpg" in html
+
+
+def test_a_failure_mid_way_keeps_whole_batches_and_a_rerun_resumes(run_import, monkeypatch):
+    import wordpress.importer
+
+    document = export(author(), *(item(n, comments=[comment(n * 10)]) for n in range(1, 5)))
+    monkeypatch.setattr(wordpress.importer, "BATCH_ITEMS", 2)
+    real = wordpress.importer.comments_import
+
+    def fail_on_the_third_post(*, post, **kwargs):
+        if post.slug == "post-3":
+            raise ConnectionError("database went away")
+        return real(post=post, **kwargs)
+
+    monkeypatch.setattr(wordpress.importer, "comments_import", fail_on_the_third_post)
+    with pytest.raises(ConnectionError):
+        run_import(document)
+    # The first batch (two posts) is in; the failed batch left nothing behind.
+    assert sorted(Post.objects.values_list("slug", flat=True)) == ["post-1", "post-2"]
+    assert Comment.objects.count() == 2
+
+    monkeypatch.setattr(wordpress.importer, "comments_import", real)
+    out = run_import(document)
+    assert Post.objects.count() == 4 and Comment.objects.count() == 4
+    assert "2 created, 2 unchanged" in out
