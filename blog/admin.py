@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.photos import PhotoField
-from blog.models import Post, PostAuthor, Tag
+from blog.models import Post, PostAuthor, Redirect, Tag
 from blog.services import (
     post_delete,
     post_featured_image_changed,
@@ -91,11 +91,12 @@ class PostAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["tags"]
-    readonly_fields = ["word_count", "comment_count", "updated_at"]
+    # The source format is shown, not chosen: an imported essay stays HTML, a new one Markdown.
+    readonly_fields = ["source_format", "word_count", "comment_count", "updated_at"]
     actions = ["publish_selected", "unpublish_selected"]
     list_per_page = 50
     fieldsets = [
-        (None, {"fields": ["title", "slug", "dek", "body", "tags"]}),
+        (None, {"fields": ["title", "slug", "dek", "source_format", "body", "tags"]}),
         (
             _("Featured image"),
             {"fields": ["featured_image", "featured_image_alt"], "classes": ["collapse"]},
@@ -178,3 +179,17 @@ class TagAdmin(admin.ModelAdmin):
     @admin.display(description=_("essays"), ordering="essays")
     def essay_count(self, tag):
         return tag.essays
+
+
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_path", "new_address", "source"]
+    list_filter = ["source"]
+    search_fields = ["old_path", "target_path", "post__title"]
+    autocomplete_fields = ["post"]
+    fields = ["old_path", "post", "target_path", "fragment", "source"]
+    list_select_related = ["post"]
+
+    @admin.display(description=_("now at"))
+    def new_address(self, redirect):
+        return redirect.location() or _("gone (410)")

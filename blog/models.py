@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.markup import plain_text, render_markdown
+from accounts.markup import plain_text, render_markdown, sanitise_html
 from accounts.models import Author, unique_slug
 
 # Adults read non-fiction on screen at roughly this many words a minute.
@@ -94,6 +94,10 @@ class Post(models.Model):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
 
+    class SourceFormat(models.TextChoices):
+        MARKDOWN = "markdown", _("Markdown")
+        HTML = "html", _("HTML (imported)")
+
     class CommentMode(models.TextChoices):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
@@ -124,6 +128,16 @@ class Post(models.Model):
             "Markdown: ## for a section heading, *emphasis*, **strong**, [link text](https://…), "
             "![image description](address), > for a quotation (end it with a line "
             "“> — Name” to credit it), ``` fences for code. HTML is removed."
+        ),
+    )
+    source_format = models.CharField(
+        _("source format"),
+        max_length=10,
+        choices=SourceFormat.choices,
+        default=SourceFormat.MARKDOWN,
+        help_text=_(
+            "How the body is written. Imported essays keep their original HTML, cleaned by the "
+            "same rules as Markdown output (tags outside the allowed set are removed)."
         ),
     )
     body_html = models.TextField(editable=False, blank=True)
@@ -211,7 +225,7 @@ class Post(models.Model):
             self.slug = unique_slug(Post.objects.exclude(pk=self.pk), self.title, max_length=220)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        self.body_html = render_markdown(self.body)
+        self.body_html = self.render_body()
         self.body_text = plain_text(self.body_html)
         self.word_count = len(self.body_text.split())
         if update_fields := kwargs.get("update_fields"):
@@ -222,6 +236,13 @@ class Post(models.Model):
 
     def get_absolute_url(self):
         return reverse("blog:post_detail", kwargs={"slug": self.slug})
+
+    def render_body(self) -> str:
+        """The body as sanitised HTML: Markdown rendered, or imported HTML cleaned, by one
+        allow-list (accounts.markup)."""
+        if self.source_format == self.SourceFormat.HTML:
+            return sanitise_html(self.body) if self.body.strip() else ""
+        return render_markdown(self.body)
 
     def get_preview_url(self):
         return reverse("blog:post_preview", kwargs={"pk": self.pk})
@@ -318,3 +339,60 @@ class PostAuthor(models.Model):
 
     def __str__(self):
         return f"{self.author} on {self.post}"
+
+
+class RedirectQuerySet(models.QuerySet):
+    def for_paths(self, paths):
+        """The redirect of the first of these old addresses that has one (None if none has)."""
+        found = {r.old_path: r for r in self.filter(old_path__in=paths).select_related("post")}
+        return next((found[path] for path in paths if path in found), None)
+
+
+class Redirect(models.Model):
+    """An old address that moved: to an essay (followed through slug changes), to another
+    address, or gone for good. Shared by editors' slug changes and imports from other sites."""
+
+    old_path = models.CharField(
+        _("old address"),
+        max_length=500,
+        unique=True,
+        help_text=_("A path on this site, with its query string if any: /2019/05/slug/, /?p=12."),
+    )
+    post = models.ForeignKey(
+        Post,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="redirects",
+        verbose_name=_("essay"),
+    )
+    target_path = models.CharField(
+        _("new address"),
+        max_length=500,
+        blank=True,
+        help_text=_("Used when no essay is chosen; empty with no essay means “gone” (410)."),
+    )
+    fragment = models.CharField(
+        _("anchor"), max_length=60, blank=True, help_text=_("A place in the page: comment-12.")
+    )
+    source = models.CharField(
+        _("made by"), max_length=60, blank=True, help_text=_("e.g. a WordPress import.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RedirectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("redirect")
+        verbose_name_plural = _("redirects")
+        ordering = ["old_path"]
+
+    def __str__(self):
+        return self.old_path
+
+    def location(self) -> str:
+        """Where the old address now lives; empty when it is gone."""
+        path = self.post.get_absolute_url() if self.post_id else self.target_path
+        if path and self.fragment:
+            return f"{path}#{self.fragment}"
+        return path

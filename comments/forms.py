@@ -2,6 +2,7 @@ from django import forms
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from comments.conf import setting
 from comments.models import Comment
 
 # What a comment form may send. Anything else (status, author, essay, dates…) is a forgery.
@@ -52,7 +53,7 @@ class CommentForm(forms.Form):
     body = forms.CharField(
         label=_("Your comment"),
         # The database column's limit, so the form and the database agree to the character.
-        max_length=Comment._meta.get_field("body").max_length,
+        max_length=setting("COMMENTS_MAX_LENGTH"),
         strip=False,
         widget=FastTextarea(attrs={"rows": 6}),
         help_text=_(
@@ -108,9 +109,7 @@ class ModerationForm(forms.Form):
         error_messages={"required": _("Select at least one comment.")},
     )
     reason = forms.CharField(required=False, max_length=500, strip=True)
-    reply = forms.CharField(
-        required=False, max_length=Comment._meta.get_field("body").max_length, strip=False
-    )
+    reply = forms.CharField(required=False, max_length=setting("COMMENTS_MAX_LENGTH"), strip=False)
 
     def clean(self):
         cleaned = super().clean()

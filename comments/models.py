@@ -16,6 +16,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from comments.conf import setting
@@ -152,6 +153,8 @@ class CommentQuerySet(models.QuerySet):
 THREAD_FIELDS = (
     "id",
     "parent_id",
+    "reply_to_id",
+    "original_id",
     "depth",
     "status",
     "created_at",
@@ -166,6 +169,12 @@ THREAD_FIELDS = (
     "shown_html",
     "author_is_moderator",
 )
+
+
+def guest_email_digest(email: str) -> str:
+    """A keyed hash of an e-mail address: matches the same address later, reveals nothing."""
+    normalised = email.strip().casefold()
+    return salted_hmac("comments.guest_email", normalised, algorithm="sha256").hexdigest()
 
 
 def is_editable(*, author_id, status, created_at, user, now=None) -> bool:
@@ -225,14 +234,42 @@ class Comment(models.Model):
         editable=False,
     )
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
-    body = models.CharField(
+    # The real parent of an imported reply nested deeper than threads go here: it is filed
+    # under its deepest allowed ancestor (`parent`) and shown "in reply to" this one.
+    reply_to = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("answers"),
+    )
+    # A text column: members are held to COMMENTS_MAX_LENGTH by the form and the services, but
+    # longer comments imported from the old site are kept whole.
+    body = models.TextField(
         _("text"),
-        max_length=setting("COMMENTS_MAX_LENGTH"),
         help_text=_("Plain text, stored exactly as written and always shown escaped."),
     )
     body_html = models.TextField(editable=False, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    guest_email_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "An imported guest's e-mail address, kept only as a keyed hash (see "
+            "guest_email_digest), so a member signing in with it later can be matched."
+        ),
+    )
+    original_id = models.PositiveBigIntegerField(
+        _("number on the old site"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("For imported comments: old links to #comment-<number> find it."),
     )
     moderation_reason = models.CharField(
         _("why it was held"),
@@ -311,6 +348,7 @@ class ModerationEvent(models.Model):
         SPAM = "spam", _("Marked as spam")
         REMOVED = "removed", _("Removed")
         EDITED = "edited", _("Edited")
+        IMPORTED = "imported", _("Imported")
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

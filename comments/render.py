@@ -188,7 +188,7 @@ def _card(node, labels: Labels) -> str:
     avatar, name, plain_name = labels.person(node)
     pk = int(node.pk)
     context = ""
-    parent = node.parent_node
+    parent = node.reply_to_node or node.parent_node
     if parent is not None:
         parent_name = labels.earlier if parent.is_placeholder else labels.person(parent)[2]
         context = (
@@ -221,7 +221,12 @@ def _opening(node) -> str:
         state = " comment--placeholder"
     else:
         state = " comment--pending" if node.status == "pending" else ""
-    return f'<li id="comment-{int(node.pk)}" class="comment{state}" data-depth="{int(node.depth)}">'
+    # An imported comment carries its old number, so old links to #comment-<number> find it.
+    was = f' data-original-anchor="comment-{int(node.original_id)}"' if node.original_id else ""
+    return (
+        f'<li id="comment-{int(node.pk)}" class="comment{state}" '
+        f'data-depth="{int(node.depth)}"{was}>'
+    )
 
 
 def render_item(node, tools: ModeratorTools | None = None) -> SafeString:

@@ -56,7 +56,7 @@ def validate_body(body: str) -> str:
         raise CommentRefused(_("The text contains a NUL character, which cannot be stored."))
     if not body.strip():
         raise CommentRefused(_("Please write something before posting."))
-    limit = Comment._meta.get_field("body").max_length
+    limit = setting("COMMENTS_MAX_LENGTH")
     if len(body) > limit:
         raise CommentRefused(
             _("Comments can be at most %(limit)d characters long; this one has %(length)d.")

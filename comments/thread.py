@@ -56,9 +56,12 @@ class Node:
     is_own: bool = False
     can_reply: bool = False
     can_edit: bool = False
+    reply_to_id: int | None = None  # an imported reply's real parent, when not `parent_id`
+    original_id: int | None = None  # its number on the site it was imported from
     children: list = field(default_factory=list)
     closers: int = 0  # how many reply lists this node's markup closes after itself
     parent_node: "Node | None" = None
+    reply_to_node: "Node | None" = None
 
     @property
     def is_pending(self) -> bool:
@@ -113,6 +116,8 @@ def _nodes_from_rows(rows, *, viewer, essay_author_ids) -> list[Node]:
     for (
         pk,
         parent_id,
+        reply_to_id,
+        original_id,
         depth,
         status,
         created_at,
@@ -155,6 +160,8 @@ def _nodes_from_rows(rows, *, viewer, essay_author_ids) -> list[Node]:
             Node(
                 pk=pk,
                 parent_id=parent_id,
+                reply_to_id=reply_to_id,
+                original_id=original_id,
                 depth=depth,
                 status=status,
                 created_at=created_at,
@@ -179,15 +186,22 @@ def assemble(nodes: list[Node]) -> list[Node]:
     roots = []
     for node in nodes:
         parent = by_id.get(node.parent_id)
+        node.reply_to_node = by_id.get(node.reply_to_id)
         if parent is None:
             roots.append(node)
         else:
             node.parent_node = parent
             parent.children.append(node)
-    # Nodes come oldest first and replies are younger than what they answer, so walking backwards
-    # settles every child before its parent: a placeholder stays only above something visible.
+    # Walking a depth-first order backwards settles every child before its parent, so a
+    # placeholder stays only above something visible. (Not the nodes' date order: an imported
+    # reply may carry an earlier date than the comment it answers.)
+    preorder, stack = [], list(roots)
+    while stack:
+        node = stack.pop()
+        preorder.append(node)
+        stack.extend(node.children)
     keep = {}
-    for node in reversed(nodes):
+    for node in reversed(preorder):
         keep[node.pk] = not node.is_placeholder or any(keep[c.pk] for c in node.children)
     ordered = []
     stack = [(root, False) for root in reversed(roots) if keep[root.pk]]

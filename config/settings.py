@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "blog",
     "comments",
     "django_tasks_db",  # the task queue's table, used when TASKS_BACKEND is the database backend
+    # The top floor: imports from WordPress, through the apps above; nothing imports it.
+    "wordpress",
 ]
 
 MIDDLEWARE = [
@@ -107,6 +109,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it sees the 404 of every view: old addresses answer 301 or 410 instead.
+    "blog.redirects.RedirectMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

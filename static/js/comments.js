@@ -205,7 +205,23 @@
     // Readers who are not signed in have no submit button: their draft is kept all the same.
     if (form.querySelector("button[type=submit]")) enhanceForm(form);
   });
+  // An old link to an imported comment (#comment-345 on the old site, redirected here) names
+  // the comment's old number: move to the comment that carries it. Only after a redirect, or when
+  // no comment here has that id, so links to this site's own comments are never diverted.
+  function followOldAnchor() {
+    var hash = window.location.hash.slice(1);
+    if (!/^comment-[0-9]+$/.test(hash)) return;
+    var old = document.querySelector('[data-original-anchor="' + hash + '"]');
+    if (!old) return;
+    var nav = performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
+    var redirected = nav && nav.redirectCount > 0;
+    if (!redirected && document.getElementById(hash)) return;
+    // replace(): no extra history entry, and :target (the highlight) follows, unlike replaceState.
+    window.location.replace("#" + old.id);
+  }
+
   var section = document.getElementById("comments");
   if (section) enhanceThread(section);
+  followOldAnchor();
   enhanceQueue();
 })();

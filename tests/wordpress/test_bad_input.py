@@ -1,0 +1,92 @@
+import gzip
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import Author
+from blog.models import Post
+from comments.models import Comment
+from tests.wordpress.wxr_files import author, comment, export, item
+
+pytestmark = pytest.mark.django_db
+
+BILLION_LAUGHS = (
+    '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+    '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>\n'
+)
+EXTERNAL = '<!DOCTYPE rss [<!ENTITY secret SYSTEM "file:///etc/passwd">]>\n'
+GOOD = export(author(), item(1, comments=[comment(1)]), item(2))
+
+
+def _refused(tmp_path, data: bytes, expected: str, name="export.xml"):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(CommandError) as error:
+        call_command("import_wordpress", str(path), stdout=io.StringIO())
+    assert expected in str(error.value)
+    assert "Nothing was imported" in str(error.value)
+    assert not Post.objects.exists() and not Comment.objects.exists()
+    assert not Author.objects.exists()
+
+
+PROLOGUE = '<?xml version="1.0" encoding="UTF-8" ?>\n'
+
+
+def _with_doctype(doctype: str, entity: str) -> bytes:
+    return GOOD.replace(PROLOGUE, PROLOGUE + doctype).replace("First paragraph.", entity).encode()
+
+
+def _with_bytes(raw: bytes) -> bytes:
+    return GOOD.encode().replace(b"First paragraph.", raw)
+
+
+RSS_NOT_WXR = b'<rss version="2.0"><channel><title>x</title><item/></channel></rss>'
+ACROSS_POSTS = export(
+    author(), item(1, comments=[comment(5, parent=6)]), item(2, comments=[comment(6)])
+)
+ON_A_MENU_ITEM = export(author(), item(1, kind="nav_menu_item", comments=[comment(5)]))
+BAD_INPUT = {
+    "not-xml": (b"this is not xml at all", "not well-formed XML"),
+    "xml-not-wxr": (b'<?xml version="1.0"?><html><body/></html>', "not a WordPress export"),
+    "rss-not-wxr": (RSS_NOT_WXR, "not a WordPress export"),
+    "truncated": (GOOD.encode()[: len(GOOD) // 2], "truncated"),
+    "billion-laughs": (_with_doctype(BILLION_LAUGHS, "&lol3;"), "nothing was expanded"),
+    "external-entity": (_with_doctype(EXTERNAL, "&secret;"), "nothing was expanded or fetched"),
+    "duplicate-post-ids": (export(author(), item(1), item(1)).encode(), "the same id, 1"),
+    "bad-date": (
+        export(author(), item(1, date_gmt="12/05/2019")).encode(),
+        "the date “12/05/2019” does not parse",
+    ),
+    "comment-across-posts": (ACROSS_POSTS.encode(), "belongs to another item"),
+    "comment-on-non-post": (ON_A_MENU_ITEM.encode(), "reference a post that is not in the file"),
+    "invalid-utf8": (_with_bytes(b"First \xff\xfe paragraph."), "not UTF-8"),
+    "control-character": (_with_bytes(b"First \x01 paragraph."), "invalid characters"),
+}
+
+
+@pytest.mark.parametrize(("data", "expected"), BAD_INPUT.values(), ids=BAD_INPUT.keys())
+def test_bad_input_is_refused_whole_with_a_clear_message(tmp_path, data, expected):
+    _refused(tmp_path, data, expected)
+
+
+def test_a_corrupt_gzip_is_refused(tmp_path):
+    data = gzip.compress(GOOD.encode())
+    _refused(tmp_path, data[:40] + b"\x00" * 20 + data[60:], "damaged", name="e.xml.gz")
+
+
+def test_a_corrupt_zip_is_refused(tmp_path):
+    _refused(tmp_path, b"PK\x03\x04" + b"\x00" * 100, "damaged", name="e.zip")
+
+
+def test_an_unknown_author_map_slug_is_refused_before_reading(tmp_path):
+    path = tmp_path / "e.xml"
+    path.write_text(GOOD)
+    with pytest.raises(CommandError, match="no author here has the slug nobody"):
+        call_command("import_wordpress", str(path), "--author-map", "ada=nobody")
+    assert not Post.objects.exists()
+
+
+def test_a_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("import_wordpress", str(tmp_path / "nope.xml"))
