@@ -83,3 +83,21 @@ def _requeue(task: Task, args: tuple, attempt: int) -> None:
                 raise
             close_old_connections()
             time.sleep(pause)
+
+
+def requeue_stalled(*, older_than: timedelta) -> int:
+    """Queue again the tasks a worker claimed longer ago than `older_than` and never finished.
+
+    A worker killed outright (SIGKILL, a lost machine) leaves its task marked running for good, and
+    django-tasks-db never looks at it again: the mail would be lost. Run before each worker starts
+    (deploy/Procfile) and from a timer; `older_than` must exceed the longest task, or a task still
+    running elsewhere would run twice.
+    """
+    from django.tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    stalled = DBTaskResult.objects.running().filter(started_at__lt=timezone.now() - older_than)
+    count = stalled.update(status=TaskResultStatus.READY, run_after=timezone.now(), started_at=None)
+    if count:
+        logger.warning("queued %d stalled task(s) again (claimed over %s ago)", count, older_than)
+    return count

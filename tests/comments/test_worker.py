@@ -15,11 +15,13 @@ import sys
 import threading
 import time
 from http import HTTPStatus
+from io import StringIO
 from pathlib import Path
 
 import psycopg
 import pytest
 from django.conf import settings as django_settings
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
@@ -334,3 +336,31 @@ def test_mail_whose_task_lost_the_database_while_sending_is_queued_again_not_dro
         server.close()
     assert "trying again in 1 s: SMTPConnectError" in worker.log()
     assert worker.process.poll() is None  # the worker carries on
+
+
+def test_mail_of_a_worker_killed_mid_task_is_sent_by_the_next_worker(start_worker):
+    server = BusyMailServer()
+    killed = start_worker(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(server.port),
+    )
+    comment = make_comment(
+        author=make_user(email="ada@example.org"), status=S.PENDING, notify_on_approval=True
+    )
+    services.comment_approve(comment=comment, moderator=make_moderator())
+    try:
+        assert server.called.wait(timeout=20), killed.log()
+        killed.process.kill()  # SIGKILL inside the task: no handler runs
+        killed.process.wait()
+    finally:
+        server.close()
+    notice = DBTaskResult.objects.get(task_path__endswith="send_published_notice")
+    assert notice.status == "RUNNING"  # and no worker will ever look at it again by itself
+
+    call_command("requeue_stalled_tasks", older_than=0, stdout=StringIO())
+    [mail] = start_worker().wait_for_mails(1)
+
+    assert mail["To"] == "ada@example.org"
+    notice.refresh_from_db()
+    assert notice.status == "SUCCESSFUL"

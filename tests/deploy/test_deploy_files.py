@@ -59,3 +59,7 @@ def test_the_container_runs_as_an_unprivileged_user_and_the_processes_are_listed
     )
     assert set(processes) == {"web", "worker"}
     assert "deploy/gunicorn.conf.py" in processes["web"]
+    # What a killed worker left running is queued again before the next worker takes tasks.
+    assert processes["worker"].index("requeue_stalled_tasks") < processes["worker"].index(
+        "db_worker"
+    )
