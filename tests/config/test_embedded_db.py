@@ -74,22 +74,26 @@ def test_start_recovers_from_a_stale_pid_file(pgdata):
     assert status(pgdata) == "stopped", stopped.stdout + stopped.stderr
 
 
-@pytest.mark.parametrize(
-    "handle_list",
-    ["", "[4242, ", "\x00garbage{", "[999999999, 999999998]"],
-    ids=["empty", "truncated", "garbage", "dead-pids"],
-)
-def test_start_works_whatever_the_handle_list_holds(pgdata, handle_list):
+# What a process stopped while the wheel rewrote its handle list leaves behind.
+HANDLE_LISTS = {
+    "empty": "",
+    "truncated": "[4242, ",
+    "garbage": "\x00garbage{",
+    "dead pids": "[999999999, 999999998]",
+}
+
+
+def test_start_works_whatever_the_handle_list_holds(pgdata):
     try:
         assert embedded_db("start", pgdata).returncode == 0
-        assert embedded_db("stop", pgdata).returncode == 0
-        # What a process stopped while the wheel rewrote the list leaves behind.
-        (pgdata / ".handle_pids.json").write_text(handle_list)
+        for name, handle_list in HANDLE_LISTS.items():
+            assert embedded_db("stop", pgdata).returncode == 0
+            (pgdata / ".handle_pids.json").write_text(handle_list)
 
-        started = embedded_db("start", pgdata)
+            started = embedded_db("start", pgdata)
 
-        assert started.returncode == 0, started.stderr
-        assert status(pgdata) == "running"
+            assert started.returncode == 0, f"{name}: {started.stderr}"
+            assert status(pgdata) == "running", name
     finally:
         embedded_db("stop", pgdata)
 
