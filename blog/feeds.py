@@ -14,7 +14,7 @@ FEED_LENGTH = 20
 
 
 class EssayFeed(Feed):
-    """The latest essays of the site."""
+    """The FEED_LENGTH most recently published essays of the site, newest first."""
 
     title = settings.SITE_NAME
     description = settings.SITE_TAGLINE
@@ -35,7 +35,7 @@ class EssayFeed(Feed):
 
     def items(self, obj=None):
         posts = Post.objects.published().with_bylines().with_tags()
-        return self.posts(posts, obj)[:FEED_LENGTH]
+        return self.posts(posts, obj).newest_first()[:FEED_LENGTH]
 
     def item_title(self, post):
         return post.title

@@ -69,6 +69,11 @@ class PostQuerySet(models.QuerySet):
         """Essays marked published whose publication time is still to come."""
         return self.filter(status=Post.Status.PUBLISHED, published_at__gt=now or timezone.now())
 
+    def newest_first(self):
+        """Latest publication first; stated explicitly, because an aggregate (with_tags) drops
+        the model's default ordering from the query."""
+        return self.order_by("-published_at", "-id")
+
     def with_bylines(self):
         """Prefetch each essay's authors in byline order, so `post.authors.all()` costs nothing."""
         # Ordering by the through table reuses the prefetch's own join: one row per byline.

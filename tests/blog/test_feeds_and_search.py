@@ -1,8 +1,10 @@
+from datetime import timedelta
 from http import HTTPStatus
 
 import feedparser
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from blog.search import highlight
 from tests.factories import make_author, make_post, make_tag
@@ -124,3 +126,27 @@ def test_odd_search_input_never_fails(client, q):
     response = client.get(reverse("blog:search"), {"q": q})
 
     assert response.status_code == HTTPStatus.OK
+
+
+FEEDS = ["feed", "feed_atom", "tag_feed", "tag_feed_atom", "author_feed", "author_feed_atom"]
+
+
+@pytest.mark.parametrize("name", FEEDS)
+def test_every_feed_lists_the_twenty_newest_essays_newest_first(client, name):
+    author, tag = make_author(), make_tag()
+    now = timezone.now()
+    # Created in an order unrelated to their dates (ids do not follow publication): 25 essays,
+    # published 1..25 days ago.
+    days = [7, 3, 25, 1, 18, 11, 22, 5, 14, 9, 2, 20, 16, 24, 4, 12, 8, 23, 6, 19, 13, 21, 10, 15]
+    for day in [*days, 17]:
+        make_post(
+            title=f"{day} days ago",
+            authors=[author],
+            tags=[tag],
+            published_at=now - timedelta(days=day),
+        )
+    args = [] if name.startswith("feed") else [tag.slug if "tag" in name else author.slug]
+
+    feed = feedparser.parse(client.get(reverse(f"blog:{name}", args=args)).content)
+
+    assert [entry.title for entry in feed.entries] == [f"{day} days ago" for day in range(1, 21)]
