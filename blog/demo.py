@@ -3,8 +3,6 @@ scheduled and one draft. Idempotent: an essay whose slug exists is left as it is
 
 from datetime import timedelta
 
-from django.conf import settings
-from django.contrib.sites.models import Site
 from django.utils import timezone
 
 from accounts.models import Author
@@ -15,10 +13,6 @@ from blog.models import Post, PostAuthor, Tag
 def seed(*, now=None) -> list[Post]:
     """Create the demo essays that do not exist yet; return all of them."""
     now = now or timezone.now()
-    # Feeds and the sitemap link to the Site's domain: point Django's placeholder at `make run`.
-    Site.objects.filter(domain="example.com").update(
-        domain="127.0.0.1:8000", name=settings.SITE_NAME
-    )
     authors = {author.slug: author for author in Author.objects.all()}
     tag_names = sorted({name for essay in ESSAYS for name in essay["tags"]})
     tags = {name: Tag.objects.get_or_create(name=name)[0] for name in tag_names}

@@ -9,6 +9,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import Post, Tag, authors_in_print
+from config.links import absolute_url
 
 FEED_LENGTH = 20
 
@@ -18,6 +19,7 @@ class EssayFeed(Feed):
 
     title = settings.SITE_NAME
     description = settings.SITE_TAGLINE
+    url_name = "blog:feed"
 
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)
@@ -26,8 +28,16 @@ class EssayFeed(Feed):
         response.content = response.content
         return response
 
+    # Every address absolute from SITE_URL: the Sites framework's domain would be a second,
+    # easily stale, copy of the site's address.
     def link(self, obj=None):
-        return obj.get_absolute_url() if obj else reverse("blog:home")
+        return absolute_url(obj.get_absolute_url() if obj else reverse("blog:home"))
+
+    def feed_url(self, obj=None):
+        return absolute_url(reverse(self.url_name, args=[obj.slug] if obj else []))
+
+    def item_link(self, post):
+        return absolute_url(post.get_absolute_url())
 
     def posts(self, posts, obj):
         """The feed's essays among `posts` (filtered after with_tags(), which aggregates tags)."""
@@ -57,6 +67,8 @@ class EssayFeed(Feed):
 
 
 class TagFeed(EssayFeed):
+    url_name = "blog:tag_feed"
+
     def get_object(self, request, slug):
         return get_object_or_404(Tag.objects.in_print(), slug=slug)
 
@@ -71,6 +83,8 @@ class TagFeed(EssayFeed):
 
 
 class AuthorFeed(EssayFeed):
+    url_name = "blog:author_feed"
+
     def get_object(self, request, slug):
         return get_object_or_404(authors_in_print(), slug=slug)
 
@@ -89,11 +103,13 @@ class AuthorFeed(EssayFeed):
 
 class EssayAtomFeed(EssayFeed):
     feed_type = Atom1Feed
+    url_name = "blog:feed_atom"
     subtitle = EssayFeed.description
 
 
 class TagAtomFeed(TagFeed):
     feed_type = Atom1Feed
+    url_name = "blog:tag_feed_atom"
 
     def subtitle(self, tag):
         return self.description(tag)
@@ -101,6 +117,7 @@ class TagAtomFeed(TagFeed):
 
 class AuthorAtomFeed(AuthorFeed):
     feed_type = Atom1Feed
+    url_name = "blog:author_feed_atom"
 
     def subtitle(self, author):
         return self.description(author)

@@ -1,7 +1,20 @@
-from django.contrib.sitemaps import Sitemap
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap as DjangoSitemap
 from django.urls import reverse
 
 from blog.models import Post, Tag, authors_in_print
+
+
+class Sitemap(DjangoSitemap):
+    """Addresses on SITE_URL, whatever the Sites framework's domain or the request's host."""
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
 
 
 class PostSitemap(Sitemap):

@@ -13,6 +13,7 @@ from accounts.models import Author
 from blog.models import Post, Tag
 from blog.search import clean_query, highlight, search_posts
 from comments.thread import comment_thread  # the one read function blog asks of comments
+from config.links import absolute_url
 
 PER_PAGE = 10
 
@@ -47,8 +48,8 @@ def _essay_page(request, post, *, is_preview=False):
     thread = comment_thread(request=request, post=post)
     context = {"post": post, "thread": thread, "is_preview": is_preview}
     if post.featured_image:
-        # Absolute for link previews: the site's own address, or the bucket's public one as is.
-        context["featured_image_url"] = request.build_absolute_uri(post.featured_image.url)
+        # Absolute for link previews: on SITE_URL, or the bucket's public address as is.
+        context["featured_image_url"] = absolute_url(post.featured_image.url)
     return render(request, "blog/post_detail.html", context)
 
 
@@ -130,6 +131,6 @@ def robots_txt(request):
         "User-agent: *",
         f"Disallow: {reverse('admin:index')}",
         f"Disallow: {reverse('blog:search')}",
-        f"Sitemap: {request.build_absolute_uri(reverse('blog:sitemap'))}",
+        f"Sitemap: {absolute_url(reverse('blog:sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -9,9 +9,7 @@ Each mail is a task of its own, so a failure is retried without sending the othe
 
 from datetime import UTC, datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.sites.models import Site
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.tasks import task
@@ -22,13 +20,9 @@ from django.utils import timezone
 from comments.background import enqueue_with_write, retried
 from comments.conf import setting
 from comments.models import Comment, moderators
+from config.links import absolute_url
 
 LISTED_IN_MAIL = 20
-
-
-def absolute_url(path: str) -> str:
-    scheme = "http" if settings.DEBUG else "https"
-    return f"{scheme}://{Site.objects.get_current().domain}{path}"
 
 
 def mail(name: str, context: dict, recipient: str) -> None:

@@ -441,6 +441,33 @@ COMMENTS_MAIL_ATTEMPTS = env_int("COMMENTS_MAIL_ATTEMPTS", 5)
 COMMENTS_MAIL_RETRY_SECONDS = env_int("COMMENTS_MAIL_RETRY_SECONDS", 60)
 COMMENTS_MODERATOR_MAIL_INTERVAL = env_int("COMMENTS_MODERATOR_MAIL_INTERVAL", 10 * 60)
 
+
+def site_url() -> str:
+    """The site's public origin (scheme://host[:port]) from SITE_URL, for links that leave a
+    request: feeds, the sitemap, mail, link previews. Development defaults to `make run`'s
+    address; production to https:// and the first of DJANGO_ALLOWED_HOSTS when it names one host.
+    """
+    value = env("SITE_URL")
+    if not value and DEBUG:
+        value = f"http://127.0.0.1:{env('PORT', '8000')}"
+    elif not value:
+        host = ALLOWED_HOSTS[0]
+        if host.startswith(".") or "*" in host:
+            raise ImproperlyConfigured(
+                "SITE_URL must be set (e.g. https://blog.example.org): the site's public address, "
+                "used in feeds, the sitemap and mail."
+            )
+        value = f"https://{host}"
+    url = _http_url("SITE_URL", value)
+    if url.path.strip("/") or url.query or url.fragment:
+        raise ImproperlyConfigured(
+            f"SITE_URL is the site's address without a path (https://blog.example.org), "
+            f"not {value!r}."
+        )
+    return f"{url.scheme}://{url.netloc}"
+
+
+SITE_URL = site_url()
 SITE_NAME = env("SITE_NAME", "Lectern")
 SITE_TAGLINE = env("SITE_TAGLINE", "Essays and conversation from the association")
 

@@ -196,7 +196,7 @@ def upload_featured_image(editor_client, post, *, color=(40, 90, 160)):
 
 
 def test_a_featured_image_is_stored_shown_and_replaced_without_leaving_the_old_one(
-    client, editor_client, store, django_capture_on_commit_callbacks
+    client, editor_client, store, settings, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         first = upload_featured_image(editor_client, make_post())
@@ -204,8 +204,8 @@ def test_a_featured_image_is_stored_shown_and_replaced_without_leaving_the_old_o
     page = client.get(first.get_absolute_url()).content.decode()
     assert store.keys() == {first.featured_image.name}
     assert f'<img src="{first_url}" alt="A ward at night" width="1200" height="800">' in page
-    # Link previews need an absolute address: the site's own for local files, else the bucket's.
-    absolute = first_url if first_url.startswith("http") else f"http://testserver{first_url}"
+    # Link previews need an absolute address: SITE_URL's for local files, else the bucket's.
+    absolute = first_url if first_url.startswith("http") else f"{settings.SITE_URL}{first_url}"
     assert f'<meta property="og:image" content="{absolute}">' in page
     assert store.fetch(first_url)[0] == HTTPStatus.OK
 

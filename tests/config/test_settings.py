@@ -170,3 +170,52 @@ def test_pages_may_show_images_from_the_media_bucket_s_public_address():
     assert result.stdout.strip().splitlines()[-1:] == ["'self' https://media.example.org"], (
         result.stderr
     )
+
+
+def site_url_of(**env_overrides) -> subprocess.CompletedProcess:
+    return run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.SITE_URL)",
+        env_overrides={"DJANGO_SECRET_KEY": REAL_LOOKING_KEY, **env_overrides},
+    )
+
+
+def test_site_url_is_read_from_the_environment_without_a_trailing_slash():
+    result = site_url_of(DJANGO_ALLOWED_HOSTS="internal.lan", SITE_URL="https://blog.example.org/")
+
+    assert result.stdout.strip() == "https://blog.example.org", result.stderr
+
+
+def test_production_site_url_defaults_to_https_on_the_first_allowed_host():
+    result = site_url_of(DJANGO_ALLOWED_HOSTS="blog.example.org,www.example.org")
+
+    assert result.stdout.strip() == "https://blog.example.org", result.stderr
+
+
+def test_development_site_url_is_the_address_make_run_serves():
+    result = site_url_of(DJANGO_DEBUG="true", PORT="8123")
+
+    assert result.stdout.strip() == "http://127.0.0.1:8123", result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("blog.example.org", "must be an http(s) address"),
+        ("https://a.example/blog", "without a path"),
+    ],
+)
+def test_a_malformed_site_url_stops_the_site_with_a_clear_message(value, message):
+    result = site_url_of(DJANGO_ALLOWED_HOSTS="blog.example.org", SITE_URL=value)
+
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_production_with_only_wildcard_hosts_asks_for_site_url():
+    result = site_url_of(DJANGO_ALLOWED_HOSTS=".example.org")
+
+    assert result.returncode != 0
+    assert "SITE_URL must be set" in result.stderr
