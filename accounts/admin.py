@@ -22,6 +22,14 @@ class UserAdmin(BaseUserAdmin):
             {"fields": ("display_name", "display_name_chosen", "avatar_url", "notify_on_reply")},
         ),
     )
+    # Staff are created here: ask at once for the name the public will see beside their replies.
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
+        (
+            _("Public profile"),
+            {"classes": ("wide",), "fields": ("display_name", "first_name", "last_name")},
+        ),
+    )
 
 
 # Provider credentials come from the environment (see README), and tokens are never stored: the

@@ -53,8 +53,9 @@ class User(AbstractUser):
         max_length=150,
         blank=True,
         help_text=_(
-            "Shown beside the member's comments. Falls back to their first and last name, then "
-            "to a neutral “Member” and a number."
+            "The name shown in public: beside comments and replies, in histories and messages. "
+            "Left empty, the first and last name are shown; failing those, a staff member's "
+            "username, or for a member a neutral “Member” and a number."
         ),
     )
     avatar_url = models.URLField(
@@ -83,8 +84,19 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_display_name()
 
+    def save(self, *args, **kwargs):
+        # Derived: staff speak in public under their name (moderators' replies, histories), so a
+        # staff account without a display name gets one. Pages that build users from a few
+        # columns (the comment thread) then need nothing but display_name to name them.
+        if self.is_staff and not self.display_name:
+            self.display_name = self.get_display_name()
+            if update_fields := kwargs.get("update_fields"):
+                kwargs["update_fields"] = {*update_fields, "display_name"}
+        super().save(*args, **kwargs)
+
     def get_display_name(self) -> str:
-        return self.display_name or self.get_full_name() or self.neutral_name
+        fallback = self.username if self.is_staff else self.neutral_name
+        return self.display_name or tidy_name(self.get_full_name()) or fallback
 
     @property
     def neutral_name(self) -> str:
