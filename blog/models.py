@@ -131,8 +131,9 @@ class Post(models.Model):
         _("body"),
         help_text=_(
             "Markdown: ## for a section heading, *emphasis*, **strong**, [link text](https://…), "
-            "![image description](address), > for a quotation (end it with a line "
-            "“> — Name” to credit it), ``` fences for code. HTML is removed."
+            "![image description](address), > at the start of each line of a quotation "
+            "(to credit it, follow it with a line holding only “>”, then “> — Name”), "
+            "``` fences for code. HTML is removed."
         ),
     )
     source_format = models.CharField(
@@ -312,6 +313,10 @@ class Post(models.Model):
         )
         self.comment_count = comment_count
         self.refresh_from_db(fields=["cache_version"])
+
+    def comments_open_on_publication(self) -> bool:
+        """Whether an essay not yet public will take comments once it is (what previews say)."""
+        return not self.is_published() and self.comment_mode != self.CommentMode.CLOSED
 
     def comments_close_at(self):
         if self.comment_mode != self.CommentMode.AUTO_CLOSE or self.published_at is None:
