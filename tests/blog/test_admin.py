@@ -252,4 +252,28 @@ def test_draft_preview_is_for_staff_who_may_view_essays(client, who, status):
     assert response.status_code == status
     if status == HTTPStatus.OK:
         body = response.content.decode()
-        assert "Not yet" in body and "This essay is draft" in body and "noindex" in body
+        assert "Not yet" in body and "This essay is a draft" in body and "noindex" in body
+
+
+@pytest.mark.parametrize(
+    ("status", "days", "mode", "banner", "comments"),
+    [
+        ("draft", None, "open", "This essay is a draft", "Comments open when the essay is"),
+        ("draft", None, "closed", "This essay is a draft", "Comments are closed"),
+        ("published", 3, "auto_close", "This essay is scheduled", "Comments open when the essay"),
+        ("published", -3, "open", "This essay is published", "Leave a Reply"),
+    ],
+)
+def test_preview_says_what_the_essay_and_its_comments_will_do(
+    editor_client, status, days, mode, banner, comments
+):
+    when = None if days is None else timezone.now() + timedelta(days=days)
+    essay = make_post(status=status, published_at=when, comment_mode=mode)
+
+    body = editor_client.get(essay.get_preview_url()).content.decode()
+
+    assert banner in body
+    assert comments in body
+    assert "is draft." not in body
+    if mode != "closed":
+        assert "Comments are closed" not in body
