@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -12,6 +13,7 @@ from blog.services import (
     post_publish,
     post_unpublish,
 )
+from blog.writing import MarkdownEditor, body_preview
 
 
 class PostAuthorInline(admin.TabularInline):
@@ -42,8 +44,12 @@ class PostForm(forms.ModelForm):
         fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose and order them)
         widgets = {
             "dek": forms.Textarea(attrs={"rows": 3}),
-            "body": forms.Textarea(attrs={"rows": 28, "class": "vLargeTextField"}),
+            "body": MarkdownEditor(attrs={"rows": 28}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].widget.source_format = self.instance.source_format
 
     def clean(self):
         data = super().clean()
@@ -108,6 +114,10 @@ class PostAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_bylines()
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(body_preview)
+        return [path("body-preview/", preview, name="blog_post_body_preview"), *super().get_urls()]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

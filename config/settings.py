@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.forms",  # the form renderer below finds Django's widget templates here
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -135,6 +136,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render with the site's templates too (the admin's Markdown editor is one).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: DATABASE_URL when given, otherwise the project's own embedded Postgres, which only
 # development (or an explicit LECTERN_EMBEDDED_DB) may start: a production server that forgot its
