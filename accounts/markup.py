@@ -25,7 +25,7 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
-    "img": {"src", "alt", "title", "width", "height"},
+    "img": {"src", "alt", "title", "width", "height", "srcset", "sizes", "loading", "decoding"},
     "h2": {"id"},
     "h3": {"id"},
     "h4": {"id"},
@@ -74,12 +74,51 @@ class _EssayShapes(Treeprocessor):
         parent.insert(index, figure)
 
 
+class _ResponsiveImages(Treeprocessor):
+    """Images whose address the caller knows get its attributes (srcset, sizes, dimensions)."""
+
+    def __init__(self, md, image_attributes):
+        super().__init__(md)
+        self.image_attributes = image_attributes
+
+    def run(self, root):
+        images = list(root.iter("img"))
+        if not images:
+            return
+        known = self.image_attributes([image.get("src", "") for image in images])
+        for image in images:
+            for name, value in known.get(image.get("src", ""), {}).items():
+                image.set(name, value)
+
+
 class _LecternExtension(Extension):
+    def __init__(self, image_attributes=None):
+        super().__init__()
+        self.image_attributes = image_attributes
+
     def extendMarkdown(self, md):
         md.treeprocessors.register(_EssayShapes(md), "essay_shapes", 5)
+        if self.image_attributes:
+            md.treeprocessors.register(
+                _ResponsiveImages(md, self.image_attributes), "responsive_images", 4
+            )
 
 
-def _renderer() -> markdown.Markdown:
+def _image_attribute(element: str, attribute: str, value: str) -> str | None:
+    """nh3's last word on attributes: srcset candidates must be web or site addresses."""
+    if element == "img" and attribute == "srcset":
+        for candidate in value.split(","):
+            url = candidate.strip().split(" ")[0]
+            if not url.startswith(("https://", "http://", "/")) or url.startswith("//"):
+                return None
+    if element == "img" and attribute == "loading" and value not in {"lazy", "eager"}:
+        return None
+    if element == "img" and attribute == "decoding" and value not in {"async", "sync", "auto"}:
+        return None
+    return value
+
+
+def _renderer(image_attributes=None) -> markdown.Markdown:
     return markdown.Markdown(
         extensions=[
             "fenced_code",
@@ -87,7 +126,7 @@ def _renderer() -> markdown.Markdown:
             "sane_lists",
             "smarty",
             "toc",
-            _LecternExtension(),
+            _LecternExtension(image_attributes),
         ],
         extension_configs={"toc": {"slugify": _heading_id}},
         output_format="html",
@@ -102,15 +141,19 @@ def sanitise_html(html: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
         clean_content_tags={"script", "style"},
+        attribute_filter=_image_attribute,
         link_rel="noopener noreferrer",
     )
 
 
-def render_markdown(text: str) -> str:
-    """Markdown source → sanitised HTML fragment, ready to store and show."""
+def render_markdown(text: str, *, image_attributes=None) -> str:
+    """Markdown source → sanitised HTML fragment, ready to store and show.
+
+    `image_attributes(addresses)` may return extra <img> attributes by image address (the
+    essays' responsive renditions; accounts knows nothing of where they come from)."""
     if not text.strip():
         return ""
-    return sanitise_html(_renderer().convert(text))
+    return sanitise_html(_renderer(image_attributes).convert(text))
 
 
 def plain_text(html: str) -> str:

@@ -93,13 +93,19 @@ def clean_photo(upload, *, min_edge: int = MIN_EDGE) -> ContentFile:
     return ContentFile(buffer.getvalue(), name=f"{uuid4().hex}.{extension}")
 
 
-def square_renditions(photo_file) -> dict[int, ContentFile]:
-    """Square JPEG crops of a stored photo, keyed by edge length in pixels."""
+def _flattened(photo_file) -> Image.Image:
+    """A stored picture as RGB, transparent parts on white (renditions are JPEG)."""
     photo_file.seek(0)
     with Image.open(photo_file) as source:
         image = source.convert("RGBA")
     flat = Image.new("RGB", image.size, "white")
     flat.paste(image, mask=image.getchannel("A"))
+    return flat
+
+
+def square_renditions(photo_file) -> dict[int, ContentFile]:
+    """Square JPEG crops of a stored photo, keyed by edge length in pixels."""
+    flat = _flattened(photo_file)
     renditions = {}
     for size in RENDITION_SIZES:
         # Portraits keep the head: crop a little above the middle.
@@ -107,6 +113,21 @@ def square_renditions(photo_file) -> dict[int, ContentFile]:
         buffer = BytesIO()
         square.save(buffer, format="JPEG", quality=85, optimize=True, progressive=True)
         renditions[size] = ContentFile(buffer.getvalue(), name=f"{size}.jpg")
+    return renditions
+
+
+def width_renditions(photo_file, widths) -> dict[int, ContentFile]:
+    """JPEG copies of a stored picture scaled to each width it exceeds (and its own, capped at
+    the largest), keyed by width: the candidates of an <img srcset>."""
+    flat = _flattened(photo_file)
+    chosen = sorted({w for w in widths if w < flat.width} | {min(flat.width, max(widths))})
+    renditions = {}
+    for width in chosen:
+        height = round(flat.height * width / flat.width)
+        scaled = flat.resize((width, height), Image.Resampling.LANCZOS)
+        buffer = BytesIO()
+        scaled.save(buffer, format="JPEG", quality=85, optimize=True, progressive=True)
+        renditions[width] = ContentFile(buffer.getvalue(), name=f"{width}.jpg")
     return renditions
 
 

@@ -13,7 +13,7 @@ from blog.services import (
     post_publish,
     post_unpublish,
 )
-from blog.writing import MarkdownEditor, body_preview
+from blog.writing import MarkdownEditor, body_preview, image_upload
 
 
 class PostAuthorInline(admin.TabularInline):
@@ -116,8 +116,12 @@ class PostAdmin(admin.ModelAdmin):
         return super().get_queryset(request).with_bylines()
 
     def get_urls(self):
-        preview = self.admin_site.admin_view(body_preview)
-        return [path("body-preview/", preview, name="blog_post_body_preview"), *super().get_urls()]
+        view = self.admin_site.admin_view
+        return [
+            path("body-preview/", view(body_preview), name="blog_post_body_preview"),
+            path("images/", view(image_upload), name="blog_post_image_upload"),
+            *super().get_urls(),
+        ]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.markup import plain_text, render_markdown, sanitise_html
 from accounts.models import Author, unique_slug
+from blog.images import EssayImage
 
 # Adults read non-fiction on screen at roughly this many words a minute.
 WORDS_PER_MINUTE = 230
@@ -245,10 +246,11 @@ class Post(models.Model):
 
     def render_body(self) -> str:
         """The body as sanitised HTML: Markdown rendered, or imported HTML cleaned, by one
-        allow-list (accounts.markup)."""
+        allow-list (accounts.markup). Pictures uploaded for essays (blog.images) get their
+        responsive renditions."""
         if self.source_format == self.SourceFormat.HTML:
             return sanitise_html(self.body) if self.body.strip() else ""
-        return render_markdown(self.body)
+        return render_markdown(self.body, image_attributes=EssayImage.objects.responsive)
 
     def get_preview_url(self):
         return reverse("blog:post_preview", kwargs={"pk": self.pk})

@@ -1,12 +1,18 @@
-"""The essay form's writing tools in the admin: the body's live preview (and, below, images)."""
+"""The essay form's writing tools in the admin: the body's live preview and picture uploads."""
+
+from http import HTTPStatus
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import tidy_name
+from accounts.photos import PhotoField
+from blog.images import essay_image_upload
 from blog.models import Post
 
 
@@ -23,6 +29,7 @@ class MarkdownEditor(forms.Textarea):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["preview_url"] = reverse("admin:blog_post_body_preview")
+        context["image_upload_url"] = reverse("admin:blog_post_image_upload")
         context["source_format"] = self.source_format
         # render_body returns HTML sanitised by nh3, the same that the essay page shows.
         context["preview_html"] = mark_safe(body_html(value or "", self.source_format))  # noqa: S308
@@ -47,3 +54,34 @@ def body_preview(request):
         raise PermissionDenied
     html = body_html(request.POST.get("body", ""), request.POST.get("source_format", ""))
     return HttpResponse(html, content_type="text/html; charset=utf-8")
+
+
+class EssayImageForm(forms.Form):
+    # The featured image's checks: type, size, megapixels, at least 600 px, metadata removed.
+    image = PhotoField(label=_("Image"), min_edge=600)
+    alt = forms.CharField(
+        label=_("Description"),
+        max_length=250,
+        error_messages={"required": _("Describe the image for readers who cannot see it.")},
+    )
+
+    def clean_alt(self):
+        alt = tidy_name(self.cleaned_data["alt"])
+        if not alt:
+            raise forms.ValidationError(_("Describe the image for readers who cannot see it."))
+        return alt
+
+
+@require_POST
+def image_upload(request):
+    """Store a picture for the essay being written; answer with the Markdown that shows it."""
+    if not may_write(request):
+        raise PermissionDenied
+    form = EssayImageForm(request.POST, request.FILES)
+    if not form.is_valid():
+        errors = {field: [str(e) for e in messages] for field, messages in form.errors.items()}
+        return JsonResponse({"errors": errors}, status=HTTPStatus.BAD_REQUEST)
+    image = essay_image_upload(
+        photo=form.cleaned_data["image"], alt=form.cleaned_data["alt"], user=request.user
+    )
+    return JsonResponse({"markdown": image.markdown()}, status=HTTPStatus.CREATED)

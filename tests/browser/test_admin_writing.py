@@ -1,8 +1,9 @@
 """Editors write in the admin with a live preview, by keyboard alone."""
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.factories import make_author, make_staff
+from tests.factories import image_bytes, make_author, make_staff
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,12 +33,55 @@ def test_editor_types_the_body_with_the_keyboard_and_the_preview_follows(editor_
     page.keyboard.type("## Why alarms\n\nToo *many* beeps.\n\n> Silence is golden.\n>\n> — A nurse")
 
     preview = page.get_by_role("region", name="Preview of the body, as readers will see it")
-    preview.locator("h2", has_text="Why alarms").wait_for()
+    expect(preview.locator("figure figcaption")).to_have_text("— A nurse")
+    expect(preview.locator("h2")).to_have_text("Why alarms")
     assert preview.locator("em").inner_text() == "many"
-    assert preview.locator("figure figcaption").inner_text() == "— A nurse"
-    # Reachable by keyboard: Tab from the body moves into the preview, which can be scrolled.
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == (
-        "Preview of the body, as readers will see it"
-    )
+    # Reachable by keyboard: Tab from the body passes the image fields (file, description,
+    # button) and lands in the preview, which can then be scrolled with the arrow keys.
+    focused = []
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        focused.append(page.evaluate("document.activeElement.getAttribute('aria-label')"))
+    assert focused[-1] == "Preview of the body, as readers will see it"
     screenshot(page, "admin-essay-preview-1280")
+
+
+def test_editor_uploads_an_image_into_the_body_and_sees_it_in_the_preview(
+    editor_page, screenshot, tmp_path
+):
+    page = editor_page
+    picture = tmp_path / "ward.jpg"
+    picture.write_bytes(image_bytes(size=(1600, 900), color=(30, 120, 90)))
+    page.goto("/admin/blog/post/add/")
+    body = page.get_by_role("textbox", name="Body:")
+    body.fill("The ward at night.")
+
+    page.get_by_label("Image", exact=True).set_input_files(picture)
+    page.get_by_label("Description (for readers who cannot see it)").fill("A quiet ward")
+    page.keyboard.press("Enter")  # uploads; does not submit the essay form
+
+    page.get_by_role("status").filter(has_text="Image inserted into the body.").wait_for()
+    assert page.evaluate("document.activeElement.name") == "body"
+    assert body.input_value().startswith("The ward at night.\n\n![A quiet ward](/media/essays/")
+    image = page.get_by_role("region", name="Preview of the body, as readers will see it").locator(
+        "img[srcset]"
+    )
+    image.wait_for()
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+    )
+    assert image.get_attribute("alt") == "A quiet ward"
+    screenshot(page, "admin-essay-image-1280")
+
+
+def test_an_upload_without_a_description_is_refused_with_a_message(editor_page, tmp_path):
+    page = editor_page
+    picture = tmp_path / "ward.jpg"
+    picture.write_bytes(image_bytes(size=(800, 800)))
+    page.goto("/admin/blog/post/add/")
+
+    page.get_by_label("Image", exact=True).set_input_files(picture)
+    page.get_by_role("button", name="Upload and insert").click()
+
+    page.get_by_role("status").filter(has_text="Describe the image").wait_for()
+    assert page.get_by_role("textbox", name="Body:").input_value() == ""
