@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.photos import PhotoField
+from blog import revisions
 from blog.models import Post, PostAuthor, Redirect, Tag
 from blog.services import (
     post_delete,
@@ -120,6 +121,11 @@ class PostAdmin(admin.ModelAdmin):
         return [
             path("body-preview/", view(body_preview), name="blog_post_body_preview"),
             path("images/", view(image_upload), name="blog_post_image_upload"),
+            path(
+                "<path:object_id>/history/<int:history_id>/",
+                view(self.revision_view),
+                name="blog_post_revision",
+            ),
             *super().get_urls(),
         ]
 
@@ -134,6 +140,13 @@ class PostAdmin(admin.ModelAdmin):
     @admin.display(description=_("authors"))
     def byline(self, post):
         return ", ".join(author.name for author in post.byline_authors)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The essay's revisions (blog.revisions) rather than the admin's log of edits.
+        return revisions.revision_list(request, self, object_id)
+
+    def revision_view(self, request, object_id, history_id):
+        return revisions.revision_detail(request, self, object_id, history_id)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -9,6 +9,7 @@ from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from accounts.markup import plain_text, render_markdown, sanitise_html
 from accounts.models import Author, unique_slug
@@ -212,6 +213,16 @@ class Post(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PostQuerySet.as_manager()
+    # A revision per save, from the admin, actions or imports alike (blog.revisions reads them):
+    # what editors write and decide, not derived or counted fields, nor image files, which go
+    # when replaced.
+    history = HistoricalRecords(
+        excluded_fields=[
+            "body_html", "body_text", "search_vector", "word_count", "comment_count",
+            "cache_version", "created_at", "updated_at", "featured_image",
+            "featured_image_width", "featured_image_height",
+        ]
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("essay")

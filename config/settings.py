@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "django.forms",  # the form renderer below finds Django's widget templates here
+    "simple_history",  # essay revisions (blog.revisions)
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -109,6 +110,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Essay revisions name who saved them, from the admin's forms and actions alike.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees the 404 of every view: old addresses answer 301 or 410 instead.
     "blog.redirects.RedirectMiddleware",

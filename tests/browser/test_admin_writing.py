@@ -1,9 +1,11 @@
 """Editors write in the admin with a live preview, by keyboard alone."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import image_bytes, make_author, make_staff
+from tests.factories import image_bytes, make_author, make_post, make_staff
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -85,3 +87,25 @@ def test_an_upload_without_a_description_is_refused_with_a_message(editor_page, 
 
     page.get_by_role("status").filter(has_text="Describe the image").wait_for()
     assert page.get_by_role("textbox", name="Body:").input_value() == ""
+
+
+def test_editor_compares_a_revision_and_restores_it(editor_page, screenshot):
+    page = editor_page
+    post = make_post(title="Pumps", body="Check the pumps daily.\n\nThen rest.")
+    post.body = "Check the pumps weekly, with care.\n\nThen rest."
+    post.save()
+    page.goto(f"/admin/blog/post/{post.pk}/change/")
+
+    page.get_by_role("link", name="History").click()
+    page.get_by_role("link", name=re.compile(r"\d{4}")).last.click()
+
+    diff = page.locator(".revision__diff")
+    assert diff.locator("del").inner_text() == "weekly, with care"
+    assert diff.locator("ins").inner_text() == "daily"
+    screenshot(page, "admin-essay-revision-1280")
+    page.get_by_role("button", name="Restore this version").click()
+
+    expect(page.locator(".messagelist")).to_contain_text("back to this version")
+    assert page.get_by_role("textbox", name="Body:").input_value() == (
+        "Check the pumps daily.\n\nThen rest."
+    )
