@@ -1,7 +1,9 @@
-from allauth.socialaccount.models import SocialApp, SocialToken
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.sites.models import Site
 from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -38,9 +40,26 @@ admin.site.unregister(SocialApp)
 admin.site.unregister(SocialToken)
 
 
+def for_superusers_only(model) -> None:
+    """Keep a library's admin (allauth's, the Sites framework's) off other staff's admin index."""
+    base = type(admin.site.get_model_admin(model))
+    admin.site.unregister(model)
+
+    class SuperusersOnly(base):
+        def has_module_permission(self, request):
+            return request.user.is_superuser
+
+    admin.site.register(model, SuperusersOnly)
+
+
+# Editors and moderators never use these; the index shows them only what they work with.
+for _model in (EmailAddress, SocialAccount, Site):
+    for_superusers_only(_model)
+
+
 class AuthorForm(forms.ModelForm):
     photo = PhotoField(
-        label=_("photo"), required=False, help_text=Author._meta.get_field("photo").help_text
+        label=_("Photo"), required=False, help_text=Author._meta.get_field("photo").help_text
     )
 
     class Meta:
@@ -50,6 +69,17 @@ class AuthorForm(forms.ModelForm):
             "bio": forms.Textarea(attrs={"rows": 6}),
             "social_links": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The square renditions pages show, so editors see the crop readers get.
+        shown = [
+            (_("In bylines"), self.instance.byline_photo),
+            (_("Under essays"), self.instance.bio_photo),
+        ]
+        self.fields["photo"].widget.renditions = [
+            {"label": label, **photo} for label, photo in shown if photo
+        ]
 
 
 @admin.register(Author)

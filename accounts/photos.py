@@ -131,14 +131,28 @@ def width_renditions(photo_file, widths) -> dict[int, ContentFile]:
     return renditions
 
 
+class PhotoInput(forms.ClearableFileInput):
+    """A file input that shows the stored picture as the site uses it: `renditions` is a list of
+    {"label", "src", "width", "height"} set by the form for its instance."""
+
+    template_name = "admin/widgets/photo_input.html"
+    renditions: list[dict] = []
+
+    class Media:
+        css = {"all": ["css/admin_writing.css"]}
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["renditions"] = self.renditions
+        return context
+
+
 class PhotoField(forms.ImageField):
     """A form field that accepts only photos that pass clean_photo(), with clear messages."""
 
     def __init__(self, *, min_edge: int = MIN_EDGE, **kwargs):
         self.min_edge = min_edge
-        kwargs.setdefault(
-            "widget", forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
-        )
+        kwargs.setdefault("widget", PhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
         super().__init__(**kwargs)
 
     def to_python(self, data):

@@ -19,22 +19,27 @@ from blog.writing import MarkdownEditor, body_preview, image_upload
 
 class PostAuthorInline(admin.TabularInline):
     model = PostAuthor
-    fields = ["position", "author"]
+    fields = ["author", "position"]
     autocomplete_fields = ["author"]
-    extra = 1
+    # One row for a new essay (min_num), none spare: "Add another author" adds rows as needed.
+    extra = 0
     min_num = 1
     verbose_name = _("author")
-    verbose_name_plural = _("authors (the byline, in order: lowest number first)")
+    verbose_name_plural = _("byline (authors in order; “Move up” and “Move down” reorder them)")
 
     def get_formset(self, request, obj=None, **kwargs):
         # The admin passes min_num but not validate_min: an essay needs at least one author.
-        return super().get_formset(request, obj, validate_min=True, **kwargs)
+        formset = super().get_formset(request, obj, validate_min=True, **kwargs)
+        # The order is kept by admin_essay_form.js from the rows' order, not typed in.
+        formset.form.base_fields["position"].widget = forms.HiddenInput()
+        formset.form.base_fields["author"].widget.attrs["aria-label"] = _("Author")
+        return formset
 
 
 class PostForm(forms.ModelForm):
     # Checked and re-encoded like author photos: no camera or GPS data reaches readers.
     featured_image = PhotoField(
-        label=_("featured image"),
+        label=_("Featured image"),
         required=False,
         min_edge=600,
         help_text=Post._meta.get_field("featured_image").help_text,
@@ -51,6 +56,22 @@ class PostForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].widget.source_format = self.instance.source_format
+        image = self.instance.featured_image
+        if image and self.instance.featured_image_width:
+            width, height = self.instance.featured_image_width, self.instance.featured_image_height
+            label = _("As readers get it (%(width)d × %(height)d pixels)") % {
+                "width": width,
+                "height": height,
+            }
+            shown = min(width, 320)  # a thumbnail's size on the form; the file is the original
+            self.fields["featured_image"].widget.renditions = [
+                {
+                    "label": label,
+                    "src": image.url,
+                    "width": shown,
+                    "height": height * shown // width,
+                }
+            ]
 
     def clean(self):
         data = super().clean()
@@ -102,12 +123,17 @@ class PostAdmin(admin.ModelAdmin):
     readonly_fields = ["source_format", "word_count", "comment_count", "updated_at"]
     actions = ["publish_selected", "unpublish_selected"]
     list_per_page = 50
+
+    class Media:
+        js = ["js/admin_essay_form.js"]
+        css = {"all": ["css/admin_writing.css"]}
+
+    # In the order editors work; the byline inline is placed after the first fieldset by
+    # templates/admin/blog/post/change_form.html.
     fieldsets = [
-        (None, {"fields": ["title", "slug", "dek", "source_format", "body", "tags"]}),
-        (
-            _("Featured image"),
-            {"fields": ["featured_image", "featured_image_alt"], "classes": ["collapse"]},
-        ),
+        (None, {"fields": ["title", "slug", "dek"]}),
+        (_("Text"), {"fields": ["source_format", "body", "tags"]}),
+        (_("Featured image"), {"fields": ["featured_image", "featured_image_alt"]}),
         (_("Publishing"), {"fields": ["status", "published_at"]}),
         (_("Comments"), {"fields": ["comment_mode", "comments_close_after_days"]}),
         (_("Figures"), {"fields": ["word_count", "comment_count", "updated_at"]}),

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class BlogConfig(AppConfig):
     name = "blog"
-    verbose_name = _("Essays")
+    verbose_name = _("Blog")  # "Home › Blog › Essays", not "Essays › Essays"

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -43,7 +44,7 @@ def _moderation_action(service, description, verb):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "post", "author", "status", "created_at", "moderation_reason"]
+    list_display = ["excerpt", "essay", "author", "status", "created_at", "moderation_reason"]
     list_filter = ["status", "created_at"]
     list_select_related = ["post", "author"]
     search_fields = ["body", "author__display_name", "author__username", "guest_name"]
@@ -68,6 +69,14 @@ class CommentAdmin(admin.ModelAdmin):
         _moderation_action(services.comment_mark_spam, _("Mark as spam"), _("marked as spam")),
         _moderation_action(services.comment_remove, _("Remove"), _("removed")),
     ]
+
+    @admin.display(description=_("comment"))
+    def excerpt(self, comment):
+        return Truncator(comment.body).chars(80)
+
+    @admin.display(description=_("essay"), ordering="post__title")
+    def essay(self, comment):
+        return comment.post.title
 
     def has_moderate_permission(self, request):
         return request.user.has_perm("comments.moderate_comment")

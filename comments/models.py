@@ -305,7 +305,8 @@ class Comment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.display_name} on {self.post_id}: {self.body[:40]}"
+        # No essay id: lists that need the essay name it by title (CommentAdmin.essay).
+        return f"{self.display_name}: {self.body[:40]}"
 
     def save(self, *args, **kwargs):
         self.body_html = render_comment_text(self.body)

@@ -1,10 +1,14 @@
 """Editors write in the admin with a live preview, by keyboard alone."""
 
 import re
+from datetime import timedelta
+from http import HTTPStatus
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from blog.models import Post
 from tests.factories import image_bytes, make_author, make_post, make_staff
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -109,3 +113,51 @@ def test_editor_compares_a_revision_and_restores_it(editor_page, screenshot):
     assert page.get_by_role("textbox", name="Body:").input_value() == (
         "Check the pumps daily.\n\nThen rest."
     )
+
+
+def choose_author(page, row: int, name: str):
+    """Pick an author in the byline's autocomplete box, by keyboard."""
+    page.locator(f"#bylines-{row} .select2-selection").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.type(name[:4])
+    # The search answers asynchronously: wait until it has narrowed the list to this author.
+    expect(page.locator(".select2-results__option")).to_have_text([name])
+    page.keyboard.press("Enter")
+
+
+def test_editor_writes_orders_the_byline_schedules_and_the_essay_goes_live(
+    editor_page, screenshot, client
+):
+    page = editor_page
+    make_author(name="Amara Okafor")
+    make_author(name="Tom Reyes")
+    page.goto("/admin/blog/post/add/")
+    page.get_by_label("Title:").fill("Alarm fatigue, revisited")
+    page.get_by_label("Summary:").fill("Too many beeps.")
+    choose_author(page, 0, "Amara Okafor")
+    page.get_by_role("button", name="Add another Author", exact=True).click()
+    choose_author(page, 1, "Tom Reyes")
+    page.locator("#bylines-1").get_by_role("button", name="Move up").click()
+    page.get_by_role("textbox", name="Body:").fill("## Why\n\nBecause.")
+    expect(page.locator("[data-preview-output] h2")).to_have_text("Why")
+    # Close-after applies only to comments that close automatically.
+    close_after = page.get_by_label("Close comments after (days):")
+    expect(close_after).to_be_hidden()
+    page.get_by_label("Comments:", exact=True).select_option("auto_close")
+    expect(close_after).to_be_visible()
+    page.get_by_label("Status:").select_option("published")
+    goes_live = timezone.localtime() + timedelta(seconds=6)
+    page.get_by_label("Date:").fill(goes_live.strftime("%Y-%m-%d"))
+    page.get_by_label("Time:").fill(goes_live.strftime("%H:%M:%S"))
+    screenshot(page, "admin-essay-form-1280")
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    post = Post.objects.get(title="Alarm fatigue, revisited")
+    assert [author.name for author in post.byline_authors] == ["Tom Reyes", "Amara Okafor"]
+    assert post.is_scheduled()
+    public = page.context.new_page()
+    assert public.goto(post.get_absolute_url()).status == HTTPStatus.NOT_FOUND
+    public.wait_for_timeout(max(0, (goes_live - timezone.localtime()).total_seconds() * 1000))
+    assert public.goto(post.get_absolute_url()).status == HTTPStatus.OK
+    assert public.locator("h1").inner_text() == "Alarm fatigue, revisited"
