@@ -90,6 +90,10 @@ class AuthorAdmin(admin.ModelAdmin):
     search_fields = ["name", "organisation", "job_title"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
+
+    class Media:
+        js = ["js/admin_labels.js"]
+
     fieldsets = [
         (None, {"fields": ["name", "slug", "credentials", "job_title", "organisation"]}),
         (_("Bio"), {"fields": ["bio", "photo", "website", "social_links"]}),

@@ -50,6 +50,8 @@ class PostForm(forms.ModelForm):
         fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose and order them)
         widgets = {
             "dek": forms.Textarea(attrs={"rows": 3}),
+            # Checkboxes: each tag labelled, no script needed (select2's tag box is not).
+            "tags": forms.CheckboxSelectMultiple,
             "body": MarkdownEditor(attrs={"rows": 28}),
         }
 
@@ -118,14 +120,13 @@ class PostAdmin(admin.ModelAdmin):
     search_fields = ["title", "dek", "authors__name"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["tags"]
     # The source format is shown, not chosen: an imported essay stays HTML, a new one Markdown.
     readonly_fields = ["source_format", "word_count", "comment_count", "updated_at"]
     actions = ["publish_selected", "unpublish_selected"]
     list_per_page = 50
 
     class Media:
-        js = ["js/admin_essay_form.js"]
+        js = ["js/admin_essay_form.js", "js/admin_labels.js"]
         css = {"all": ["css/admin_writing.css"]}
 
     # In the order editors work; the byline inline is placed after the first fieldset by

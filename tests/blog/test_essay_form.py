@@ -29,7 +29,7 @@ def test_the_essay_form_goes_title_summary_byline_body_tags_image_publishing_com
         'name="dek"',
         'id="bylines-group"',
         'name="body"',
-        'name="tags"',
+        "field-tags",
         'name="featured_image"',
         'name="status"',
         'name="comment_mode"',

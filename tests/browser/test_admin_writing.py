@@ -119,6 +119,7 @@ def choose_author(page, row: int, name: str):
     """Pick an author in the byline's autocomplete box, by keyboard."""
     page.locator(f"#bylines-{row} .select2-selection").focus()
     page.keyboard.press("Enter")
+    expect(page.locator(".select2-container--open .select2-search__field")).to_be_focused()
     page.keyboard.type(name[:4])
     # The search answers asynchronously: wait until it has narrowed the list to this author.
     expect(page.locator(".select2-results__option")).to_have_text([name])
