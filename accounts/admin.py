@@ -91,9 +91,6 @@ class AuthorAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
 
-    class Media:
-        js = ["js/admin_labels.js"]
-
     fieldsets = [
         (None, {"fields": ["name", "slug", "credentials", "job_title", "organisation"]}),
         (_("Bio"), {"fields": ["bio", "photo", "website", "social_links"]}),
@@ -103,6 +100,7 @@ class AuthorAdmin(admin.ModelAdmin):
     class Media:
         # The thumbnail's round crop: a stylesheet, as the CSP refuses style="" attributes.
         css = {"all": ["css/admin.css"]}
+        js = ["js/admin_labels.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(essays=Count("posts")).order_by("name")

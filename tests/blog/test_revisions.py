@@ -121,7 +121,7 @@ def test_existing_essays_start_their_history_with_their_current_text():
     post = make_post(body="Written before revisions.")
     post.history.all().delete()
 
-    migration = import_module("blog.migrations.0008_post_revisions")
+    migration = import_module("blog.migrations.0008_essay_images_revisions_body_help")
     migration.record_first_revisions(apps, None)
 
     first = post.history.get()
