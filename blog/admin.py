@@ -12,6 +12,7 @@ from blog.services import (
     post_delete,
     post_featured_image_changed,
     post_publish,
+    post_slug_changed,
     post_unpublish,
 )
 from blog.writing import MarkdownEditor, body_preview, image_upload
@@ -177,6 +178,8 @@ class PostAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        if change and "slug" in form.changed_data and form.initial.get("slug"):
+            post_slug_changed(post=obj, old_slug=form.initial["slug"])
         if "featured_image" in form.changed_data and (old := form.initial.get("featured_image")):
             post_featured_image_changed(old_image=old.name)
 

@@ -1,9 +1,11 @@
 """Writes about essays that editors trigger, shared by the admin's actions and forms."""
 
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.photos import discard_after_commit
 from blog.models import Post
+from blog.redirects import redirect_set
 
 
 def post_publish(*, post: Post, now=None) -> None:
@@ -30,3 +32,10 @@ def post_delete(*, post: Post) -> None:
     image = post.featured_image.name
     post.delete()
     discard_after_commit(image)
+
+
+def post_slug_changed(*, post: Post, old_slug: str) -> None:
+    """The essay's former address answers 301 to wherever the essay lives now."""
+    # Pointing at the essay, not at a path, keeps a chain of renames one hop long.
+    old_path = reverse("blog:post_detail", kwargs={"slug": old_slug})
+    redirect_set(old_path=old_path, post=post, source="slug change")
