@@ -327,6 +327,37 @@ class Post(models.Model):
         self.comment_count = comment_count
         self.refresh_from_db(fields=["cache_version"])
 
+    def neighbours(self) -> tuple["Post | None", "Post | None"]:
+        """The published essays just before and just after this one, in one query."""
+        if self.published_at is None:
+            return None, None
+        shown = Post.objects.published().only("title", "slug", "published_at")
+        at, pk = self.published_at, self.pk
+        older = shown.filter(
+            models.Q(published_at__lt=at) | models.Q(published_at=at, pk__lt=pk)
+        ).order_by("-published_at", "-id")[:1]
+        newer = shown.filter(
+            models.Q(published_at__gt=at) | models.Q(published_at=at, pk__gt=pk)
+        ).order_by("published_at", "id")[:1]
+        found = list(older.union(newer))
+        before = [p for p in found if (p.published_at, p.pk) < (at, pk)]
+        after = [p for p in found if (p.published_at, p.pk) > (at, pk)]
+        return (before[0] if before else None), (after[0] if after else None)
+
+    def related(self, *, limit: int = 3) -> list["Post"]:
+        """Published essays that share the most tags with this one, newest first among equals."""
+        tag_ids = [tag.id for tag in self.tag_list]
+        if not tag_ids:
+            return []
+        return list(
+            Post.objects.published()
+            .exclude(pk=self.pk)
+            .filter(tags__in=tag_ids)
+            .annotate(shared=models.Count("tags"))
+            .order_by("-shared", "-published_at", "-id")
+            .only("title", "slug", "published_at")[:limit]
+        )
+
     def comments_open_on_publication(self) -> bool:
         """Whether an essay not yet public will take comments once it is (what previews say)."""
         return not self.is_published() and self.comment_mode != self.CommentMode.CLOSED

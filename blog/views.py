@@ -46,7 +46,15 @@ def home(request):
 def _essay_page(request, post, *, is_preview=False):
     # The essay page is the one place where blog asks comments for something: the thread.
     thread = comment_thread(request=request, post=post)
-    context = {"post": post, "thread": thread, "is_preview": is_preview}
+    previous, following = post.neighbours()
+    context = {
+        "post": post,
+        "thread": thread,
+        "is_preview": is_preview,
+        "previous_post": previous,
+        "next_post": following,
+        "related_posts": post.related(),
+    }
     if post.featured_image:
         # Absolute for link previews: on SITE_URL, or the bucket's public address as is.
         context["featured_image_url"] = absolute_url(post.featured_image.url)

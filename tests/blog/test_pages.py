@@ -189,9 +189,10 @@ def _fill(n_posts):
     ("name", "queries"),
     [
         ("home", 3),
-        # The essay with its tags, its bylines; moderators and comments for the thread; and, on
-        # a first visit, the reader's new session (with the comment form's CSRF secret): 3.
-        ("post_detail", 7),
+        # The essay with its tags, its bylines; moderators and comments for the thread; the
+        # previous/next essays (one query) and related essays (one); and, on a first visit, the
+        # reader's new session (with the comment form's CSRF secret): 3.
+        ("post_detail", 9),
         ("author_detail", 4),
         ("tag_detail", 4),
         ("archive_index", 1),
@@ -231,3 +232,35 @@ def test_uploaded_media_is_served_and_paths_cannot_escape_the_media_folder(clien
 
     assert ok.status_code == HTTPStatus.OK and b"".join(ok.streaming_content) == b"hello"
     assert escape.status_code in {HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND}
+
+
+def test_an_essay_links_to_the_previous_and_next_published_essays_and_related_ones(client):
+    alarms, pumps, other = make_tag(name="Alarms"), make_tag(name="Pumps"), make_tag(name="Misc")
+    now = timezone.now()
+    older = make_post(title="Older", published_at=now - timedelta(days=3), tags=[other])
+    essay = make_post(title="This one", published_at=now - timedelta(days=2), tags=[alarms, pumps])
+    newer = make_post(title="Newer", published_at=now - timedelta(days=1), tags=[alarms])
+    make_post(title="Scheduled", published_at=now + timedelta(days=1), tags=[alarms, pumps])
+    make_post(title="Draft", status=Post.Status.DRAFT, tags=[alarms, pumps])
+    both = make_post(title="Both tags", published_at=now - timedelta(days=9), tags=[alarms, pumps])
+
+    response = client.get(essay.get_absolute_url())
+
+    assert response.context["previous_post"] == older
+    assert response.context["next_post"] == newer
+    assert response.context["related_posts"] == [both, newer]
+    body = response.content.decode()
+    assert f'href="{older.get_absolute_url()}" rel="prev"' in body
+    assert f'href="{newer.get_absolute_url()}" rel="next"' in body
+    assert "Scheduled" not in body and "Draft" not in body
+
+
+def test_the_newest_essay_has_no_next_link_and_an_untagged_one_no_related_list(client):
+    make_post(title="Older", published_at=timezone.now() - timedelta(days=3))
+    essay = make_post(title="Newest")
+
+    response = client.get(essay.get_absolute_url())
+
+    assert response.context["next_post"] is None
+    assert 'rel="next"' not in response.content.decode()
+    assert "Related essays" not in response.content.decode()
