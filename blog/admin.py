@@ -15,7 +15,7 @@ from blog.services import (
     post_slug_changed,
     post_unpublish,
 )
-from blog.writing import MarkdownEditor, body_preview, image_upload
+from blog.writing import MarkdownEditor, body_preview, image_upload, unsaved_preview
 
 
 class PostAuthorInline(admin.TabularInline):
@@ -149,6 +149,7 @@ class PostAdmin(admin.ModelAdmin):
         return [
             path("body-preview/", view(body_preview), name="blog_post_body_preview"),
             path("images/", view(image_upload), name="blog_post_image_upload"),
+            path("preview/", view(unsaved_preview), name="blog_post_unsaved_preview"),
             path(
                 "<path:object_id>/history/<int:history_id>/",
                 view(self.revision_view),

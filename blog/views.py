@@ -49,6 +49,7 @@ def _essay_page(request, post, *, is_preview=False):
     previous, following = post.neighbours()
     context = {
         "post": post,
+        "byline_authors": post.byline_authors,
         "thread": thread,
         "is_preview": is_preview,
         "previous_post": previous,

@@ -5,15 +5,17 @@ from http import HTTPStatus
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import tidy_name
+from accounts.markup import plain_text
+from accounts.models import Author, tidy_name
 from accounts.photos import PhotoField
 from blog.images import essay_image_upload
-from blog.models import Post
+from blog.models import Post, Tag
 
 
 class MarkdownEditor(forms.Textarea):
@@ -85,3 +87,51 @@ def image_upload(request):
         photo=form.cleaned_data["image"], alt=form.cleaned_data["alt"], user=request.user
     )
     return JsonResponse({"markdown": image.markdown()}, status=HTTPStatus.CREATED)
+
+
+def _byline_from_form(data) -> list:
+    """The authors of the byline rows an essay form posted, in their order, deleted rows out."""
+    rows = []
+    for index in range(min(int(data.get("bylines-TOTAL_FORMS") or 0), 50)):
+        prefix = f"bylines-{index}-"
+        author_id = data.get(prefix + "author", "")
+        if author_id.isdigit() and not data.get(prefix + "DELETE"):
+            position = data.get(prefix + "position", "")
+            rows.append((int(position) if position.isdigit() else index, int(author_id)))
+    authors = Author.objects.in_bulk([author_id for _, author_id in rows])
+    return [authors[author_id] for _, author_id in sorted(rows) if author_id in authors]
+
+
+@require_POST
+def unsaved_preview(request):
+    """The essay page as the posted form would make it, without saving anything."""
+    if not may_write(request):
+        raise PermissionDenied
+    data = request.POST
+    # An essay being changed keeps its stored featured image (a file input cannot be re-sent).
+    saved_id = request.GET.get("post", "")
+    saved = Post.objects.filter(pk=saved_id).first() if saved_id.isdigit() else None
+    post = Post(
+        pk=None,
+        title=data.get("title", "").strip() or _("Untitled essay"),
+        slug=data.get("slug", "").strip() or "preview",
+        dek=data.get("dek", ""),
+        body=data.get("body", ""),
+        source_format=saved.source_format if saved else Post.SourceFormat.MARKDOWN,
+        featured_image=saved.featured_image if saved else None,
+        featured_image_alt=data.get("featured_image_alt", ""),
+        featured_image_width=saved.featured_image_width if saved else None,
+        featured_image_height=saved.featured_image_height if saved else None,
+    )
+    post.body_html = post.render_body()
+    post.body_text = plain_text(post.body_html)
+    post.word_count = len(post.body_text.split())
+    tag_ids = [int(value) for value in data.getlist("tags") if value.isdigit()]
+    post.tag_rows = list(Tag.objects.filter(pk__in=tag_ids).values("id", "name", "slug"))
+    context = {
+        "post": post,
+        "byline_authors": _byline_from_form(data),
+        "is_preview": True,
+        "unsaved": True,
+    }
+    return render(request, "blog/post_detail.html", context)

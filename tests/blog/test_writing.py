@@ -11,7 +11,8 @@ from PIL import Image
 from accounts.markup import render_markdown
 from blog.images import EssayImage
 from blog.models import Post
-from tests.factories import image_bytes, make_post, make_staff, make_user
+from tests.blog.test_admin import essay_form
+from tests.factories import image_bytes, make_author, make_post, make_staff, make_tag, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +155,42 @@ def test_unknown_images_get_no_srcset_and_written_srcsets_never_pass():
 
     assert "srcset" not in html
     assert 'src="https://elsewhere.example/a.png"' in html
+
+
+# Preview of unsaved changes ---------------------------------------------------------------------
+
+UNSAVED_URL = reverse("admin:blog_post_unsaved_preview")
+
+
+def test_the_essay_form_previews_unsaved_changes_without_saving_them(editor_client):
+    first, second = make_author(name="Amara Okafor"), make_author(name="Tom Reyes")
+    tag = make_tag(name="Alarms")
+    form = essay_form(
+        title="Not saved yet",
+        body="## Draft heading\n\nWords.",
+        bylines=[(first, 1), (second, 0)],
+        tags=[str(tag.pk)],
+    )
+
+    response = editor_client.post(UNSAVED_URL, form)
+
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert "<h1>Not saved yet</h1>" in html
+    assert '<h2 id="section-draft-heading">Draft heading</h2>' in html
+    assert html.index("Tom Reyes") < html.index("Amara Okafor")
+    assert 'rel="tag">Alarms</a>' in html
+    assert "unsaved changes" in html and "noindex" in html
+    assert not Post.objects.exists()
+
+
+def test_the_essay_form_has_a_preview_button_that_opens_a_new_tab(editor_client):
+    page = editor_client.get(reverse("admin:blog_post_add")).content.decode()
+
+    assert f'formaction="{UNSAVED_URL}" formtarget="_blank" formnovalidate' in page
+
+
+def test_only_editors_may_preview_unsaved_changes(client):
+    client.force_login(make_staff(group="Moderators"))
+
+    assert client.post(UNSAVED_URL, {"title": "x"}).status_code == HTTPStatus.FORBIDDEN
