@@ -55,6 +55,7 @@ def _essay_page(request, post, *, is_preview=False):
         "previous_post": previous,
         "next_post": following,
         "related_posts": post.related(),
+        "share_url": absolute_url(post.get_absolute_url()),
     }
     if post.featured_image:
         # Absolute for link previews: on SITE_URL, or the bucket's public address as is.

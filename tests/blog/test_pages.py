@@ -1,3 +1,4 @@
+import re
 from datetime import datetime, timedelta
 from http import HTTPStatus
 
@@ -264,3 +265,17 @@ def test_the_newest_essay_has_no_next_link_and_an_untagged_one_no_related_list(c
     assert response.context["next_post"] is None
     assert 'rel="next"' not in response.content.decode()
     assert "Related essays" not in response.content.decode()
+
+
+def test_an_essay_offers_plain_share_links_and_no_third_party_script(client, settings):
+    settings.SITE_URL = "https://essays.example.org"
+    essay = make_post(title="Pumps & alarms", slug="pumps")
+
+    body = client.get(essay.get_absolute_url()).content.decode()
+
+    shared = "https%3A//essays.example.org/essays/pumps/"
+    assert f'href="https://www.linkedin.com/sharing/share-offsite/?url={shared}"' in body
+    assert f"mailto:?subject=Pumps%20%26%20alarms&amp;body={shared}" in body
+    assert all(
+        src.startswith("/static/") for src in re.findall(r'<script[^>]* src="([^"]+)"', body)
+    )
