@@ -33,13 +33,17 @@
     });
   }
 
-  // select2 starts in jQuery's ready handler, which runs after DOMContentLoaded: wait for load.
-  window.addEventListener("load", function () {
+  // select2 builds its boxes in jQuery's ready handler, after DOMContentLoaded, and again for
+  // each added inline row: name them whenever they appear, however late.
+  document.addEventListener("DOMContentLoaded", function () {
     nameComboboxes(document);
-  });
-  document.addEventListener("formset:added", function (event) {
-    window.setTimeout(function () {
-      nameComboboxes(event.target);
-    }, 0);
+    new MutationObserver(function (changes) {
+      var added = changes.some(function (change) {
+        return change.addedNodes.length > 0;
+      });
+      if (added) {
+        nameComboboxes(document);
+      }
+    }).observe(document.body, { childList: true, subtree: true });
   });
 })();

@@ -97,7 +97,9 @@ def test_the_account_page_has_no_critical_or_serious_violations(
     assert check(page, "account", screenshot) == []
 
 
-def test_the_moderation_queue_has_no_critical_or_serious_violations(page, screenshot, demo_content):
+def test_the_moderation_queue_has_no_critical_or_serious_violations(
+    page, screenshot, demo_content, sign_in
+):
     sign_in(page, make_staff(group="Moderators", display_name="Mo Derator"))
     page.goto("/comments/moderation/")
 
