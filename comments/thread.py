@@ -5,6 +5,7 @@ import uuid
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -26,11 +27,13 @@ PLACEHOLDER_TEXT = {
 }
 
 
+@lru_cache(maxsize=4096)  # asked for every comment shown; a thread has few names
 def initials(name: str) -> str:
     words = [word for word in name.split() if word[:1].isalnum()]
     return "".join(word[0] for word in words[:2]).upper() or "?"
 
 
+@lru_cache(maxsize=4096)
 def avatar_tone(key) -> int:
     """A stable colour (one of AVATAR_TONES) for a generated avatar."""
     return zlib.crc32(str(key).encode()) % AVATAR_TONES
@@ -79,7 +82,8 @@ class Node:
     def placeholder_text(self):
         return PLACEHOLDER_TEXT.get(self.status, "")
 
-    def get_status_display(self):
+    @property
+    def status_display(self):
         return Comment.Status(self.status).label
 
 

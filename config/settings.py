@@ -134,6 +134,13 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Only for the comment card (comments/render.py), the one fragment rendered per comment.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "config.jinja2.environment"},
+    },
 ]
 
 # Database: DATABASE_URL when given, otherwise the project's own embedded Postgres, which only
