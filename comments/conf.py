@@ -26,6 +26,11 @@ DEFAULTS = {
     # ATTEMPTS tries in all, then given up with an error in the log.
     "COMMENTS_MAIL_ATTEMPTS": 5,
     "COMMENTS_MAIL_RETRY_SECONDS": 60,
+    # An approved comment reported by this many different members is hidden until reviewed.
+    "COMMENTS_REPORTS_TO_HIDE": 3,
+    # A member may report at most this many comments per window (seconds).
+    "COMMENTS_REPORT_RATE_LIMIT": 10,
+    "COMMENTS_REPORT_RATE_WINDOW": 60 * 60,
 }
 
 

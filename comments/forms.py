@@ -3,7 +3,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from comments.conf import setting
-from comments.models import Comment
+
+from comments.models import Comment, CommentReport
 
 # What a comment form may send. Anything else (status, author, essay, dates…) is a forgery.
 ACCEPTED_FIELDS = frozenset({"csrfmiddlewaretoken", "body", "parent", "token", "notify"})
@@ -102,6 +103,7 @@ class ModerationForm(forms.Form):
         "spam": _("Spam"),
         "remove": _("Remove"),
         "approve_reply": _("Approve and reply"),
+        "dismiss": _("Dismiss reports"),
     }
     action = forms.ChoiceField(choices=list(ACTIONS.items()))
     comments = forms.ModelMultipleChoiceField(
@@ -118,4 +120,24 @@ class ModerationForm(forms.Form):
                 raise forms.ValidationError(_("Approve and reply works on one comment at a time."))
             if not (cleaned.get("reply") or "").strip():
                 raise forms.ValidationError(_("Write the reply before approving and replying."))
+        return cleaned
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("What is wrong with this comment?"),
+        choices=CommentReport.Reason.choices,
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(
+        label=_("Details (required for “Other”)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason") == CommentReport.Reason.OTHER and not cleaned.get("text"):
+            raise forms.ValidationError(_("Please say what is wrong with the comment."))
         return cleaned

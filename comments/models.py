@@ -328,6 +328,11 @@ class Comment(models.Model):
     def is_public(self) -> bool:
         return self.status == self.Status.APPROVED
 
+    def is_hidden_by_reports(self) -> bool:
+        """Held because members reported it (not because the policy held it on arrival)."""
+        last = self.events.exclude(action=ModerationEvent.Action.EDITED).last()
+        return last is not None and last.action == ModerationEvent.Action.HIDDEN
+
     def can_be_edited_by(self, user, *, now=None) -> bool:
         return is_editable(
             author_id=self.author_id,
@@ -349,6 +354,8 @@ class ModerationEvent(models.Model):
         REMOVED = "removed", _("Removed")
         EDITED = "edited", _("Edited")
         IMPORTED = "imported", _("Imported")
+        HIDDEN = "hidden", _("Hidden after reports")
+        DISMISSED = "dismissed", _("Reports dismissed")
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -390,3 +397,47 @@ class CommentRevision(models.Model):
 
     def __str__(self):
         return f"Revision of #{self.comment_id}"
+
+
+class CommentReportQuerySet(models.QuerySet):
+    def open(self):
+        """Reports no moderator has decided on yet."""
+        return self.filter(resolved_at__isnull=True)
+
+
+class CommentReport(models.Model):
+    """A member's report of a comment. Only moderators ever see who reported."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("Spam")
+        ABUSE = "abuse", _("Abuse or harassment")
+        OFF_TOPIC = "off_topic", _("Off-topic")
+        PERSONAL = "personal", _("Personal information")
+        OTHER = "other", _("Other")
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("reported by"),
+    )
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    text = models.CharField(_("details"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    objects = CommentReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter"], name="comment_report_once_per_member"
+            )
+        ]
+
+    def __str__(self):
+        return f"Report of #{self.comment_id}"

@@ -64,6 +64,7 @@ class CardPage:
         self.zone, self.language = timezone.get_current_timezone(), get_language()
         self.reply_head, self.reply_tail = url_parts("comments:reply")
         self.edit_head, self.edit_tail = url_parts("comments:edit")
+        self.report_head, self.report_tail = url_parts("comments:report")
         self.actions = (
             {
                 status: [(action, _(action.capitalize())) for action in actions]

@@ -185,6 +185,8 @@ def _decide(comment: Comment, moderator, to_status: str, reason: str) -> bool:
         from_status = current.status
         current.status = to_status
         current.save(update_fields=["status", "updated_at"])
+        # A moderator has looked at the comment: whatever members reported is settled.
+        current.reports.open().update(resolved_at=timezone.now())
         ModerationEvent.objects.create(
             comment=current,
             actor=moderator,

@@ -61,6 +61,7 @@ class Node:
     can_edit: bool = False
     reply_to_id: int | None = None  # an imported reply's real parent, when not `parent_id`
     original_id: int | None = None  # its number on the site it was imported from
+    can_report: bool = False
     children: list = field(default_factory=list)
     closers: int = 0  # how many reply lists this node's markup closes after itself
     parent_node: "Node | None" = None
@@ -299,6 +300,15 @@ def comment_thread(*, request, post) -> Thread:
             author_id=node.author_id, status=node.status, created_at=node.created_at, user=viewer
         )
         personal = personal or node.can_edit or (node.is_own and node.is_pending)
+    for node in thread.nodes:
+        # The public copy offers Report on every published comment (whoever it is cached for;
+        # the service refuses one's own); a page of one's own leaves it off one's own comments.
+        node.can_report = (
+            node.status == Comment.Status.APPROVED
+            and not node.is_placeholder
+            and not moderating
+            and not (personal and node.is_own)
+        )
     if personal:
         tools = ModeratorTools(csrf_token=get_token(request), post=post) if moderating else None
         thread.html = render_thread(thread.nodes, tools=tools)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/reply/", views.comment_reply, name="reply"),
     path("<int:pk>/edit/", views.comment_edit, name="edit"),
     path("<int:pk>/delete/", views.comment_withdraw, name="withdraw"),
+    path("<int:pk>/report/", views.comment_report, name="report"),
     path("<int:pk>/history/", views.comment_history, name="history"),
     path("moderation/", views.moderation_queue, name="queue"),
     path("moderation/decide/", views.moderate, name="moderate"),

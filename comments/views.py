@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.views import safe_next_url
 from blog.models import Post
-from comments import queue, services
-from comments.forms import CommentForm, EditForm
+from comments import queue, reporting, services
+from comments.forms import CommentForm, EditForm, ReportForm
 from comments.models import Comment, is_moderator
 from comments.render import render_item
 from comments.thread import node_from_comment
@@ -196,6 +196,45 @@ def comment_withdraw(request, pk):
         raise PermissionDenied(refusal.message) from refusal
     messages.success(request, _("Your comment is deleted."))
     return redirect(f"{comment.post.get_absolute_url()}#comments")
+
+
+@require_http_methods(["GET", "POST"])
+def comment_report(request, pk):
+    """A member reports a published comment to the moderators."""
+    comment = get_object_or_404(
+        Comment.objects.public()
+        .select_related("post", "author")
+        .filter(post__in=Post.objects.published()),
+        pk=pk,
+    )
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    form = ReportForm(request.POST or None)
+    error, status = "", HTTPStatus.OK
+    if request.method == "POST":
+        status = HTTPStatus.BAD_REQUEST
+        if form.is_valid():
+            try:
+                reporting.comment_report(
+                    comment=comment, reporter=request.user, **form.cleaned_data
+                )
+            except services.CommentRefused as refusal:
+                error, status = refusal.message, refusal.status
+            else:
+                messages.success(request, _("Thanks — a moderator will look at it."))
+                return redirect(comment.get_absolute_url())
+    return render(
+        request,
+        "comments/comment_report.html",
+        {
+            "comment": comment,
+            "node": node_from_comment(comment, viewer=request.user),
+            "post": comment.post,
+            "form": form,
+            "error": error,
+        },
+        status=status,
+    )
 
 
 @moderator_required
