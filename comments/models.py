@@ -102,6 +102,22 @@ class CommentQuerySet(models.QuerySet):
         """What anyone may read: the rule applied to an anonymous reader."""
         return self.visible_to(None)
 
+    def written_by(self, member):
+        """A member's own comments, newest first, with whether they deleted each themselves."""
+        deleted_by_author = Exists(
+            ModerationEvent.objects.filter(
+                comment=OuterRef("pk"),
+                actor_id=member.pk,
+                action=ModerationEvent.Action.REMOVED,
+            )
+        )
+        return (
+            self.filter(author_id=member.pk)
+            .select_related("post")
+            .annotate(deleted_by_author=deleted_by_author)
+            .order_by("-created_at", "-id")
+        )
+
     def personal_to(self, member):
         """This member's comments that make their view differ from the public one: those only
         they can see (awaiting moderation) and those they may still edit."""
@@ -332,6 +348,15 @@ class Comment(models.Model):
         """Held because members reported it (not because the policy held it on arrival)."""
         last = self.events.exclude(action=ModerationEvent.Action.EDITED).last()
         return last is not None and last.action == ModerationEvent.Action.HIDDEN
+
+    def can_be_deleted_by(self, user) -> bool:
+        """Authors may take back their own comment at any time while it is shown or waiting."""
+        return (
+            user is not None
+            and user.is_authenticated
+            and self.author_id == user.pk
+            and self.status in (self.Status.PENDING, self.Status.APPROVED)
+        )
 
     def can_be_edited_by(self, user, *, now=None) -> bool:
         return is_editable(

@@ -222,24 +222,24 @@ def comment_remove(*, comment: Comment, moderator, reason: str = "") -> bool:
     return _decide(comment, moderator, Comment.Status.REMOVED, reason)
 
 
-def _lock_own_comment(comment: Comment, user, refusal: str) -> Comment:
+def _lock_own_comment(comment: Comment, user, refusal: str, *, allowed=Comment.can_be_edited_by):
     # The caller's instance may be stale (a moderator decided since the page was loaded): the
     # permission and the starting status come from the locked row, never from that instance.
     _lock_post(comment.post)
     current = Comment.objects.select_for_update().get(pk=comment.pk)
-    if not current.can_be_edited_by(user):
+    if not allowed(current, user):
         raise CommentRefused(refusal, status=HTTPStatus.FORBIDDEN)
     return current
 
 
 def comment_withdraw(*, comment: Comment, author) -> bool:
-    """An author takes back their own comment within the edit window (kept, like any removal:
-    its replies keep their place under a placeholder)."""
+    """An author takes back their own comment, at any time (kept, like any removal: it leaves a
+    placeholder above replies, and nothing where it had none)."""
     refusal = _("This comment can no longer be deleted.")
-    if not comment.can_be_edited_by(author):
+    if not comment.can_be_deleted_by(author):
         raise CommentRefused(refusal, status=HTTPStatus.FORBIDDEN)
     with transaction.atomic():
-        current = _lock_own_comment(comment, author, refusal)
+        current = _lock_own_comment(comment, author, refusal, allowed=Comment.can_be_deleted_by)
         from_status = current.status
         current.status = comment.status = Comment.Status.REMOVED
         current.save(update_fields=["status", "updated_at"])

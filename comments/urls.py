@@ -14,3 +14,8 @@ urlpatterns = [
     path("moderation/", views.moderation_queue, name="queue"),
     path("moderation/decide/", views.moderate, name="moderate"),
 ]
+
+# A member's own pages, mounted under /accounts/me/ by config/urls.py (namespace "my_comments").
+member_urlpatterns = [
+    path("", views.my_comments, name="list"),
+]

@@ -3,8 +3,10 @@ from functools import wraps
 from http import HTTPStatus
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -188,14 +190,25 @@ def comment_edit(request, pk):
 
 @require_POST
 def comment_withdraw(request, pk):
-    """An author deletes their own comment within the edit window."""
+    """An author deletes their own comment (at any time)."""
     comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
     try:
         services.comment_withdraw(comment=comment, author=request.user)
     except services.CommentRefused as refusal:
         raise PermissionDenied(refusal.message) from refusal
     messages.success(request, _("Your comment is deleted."))
-    return redirect(f"{comment.post.get_absolute_url()}#comments")
+    return redirect(safe_next_url(request) or f"{comment.post.get_absolute_url()}#comments")
+
+
+@login_required
+@require_GET
+def my_comments(request):
+    """A member's own comments, with their status and a way to delete each."""
+    page = Paginator(Comment.objects.written_by(request.user), 50).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    for row in rows:
+        row.is_deletable = row.can_be_deleted_by(request.user)
+    return render(request, "comments/my_comments.html", {"page": page, "rows": rows})
 
 
 @require_http_methods(["GET", "POST"])
