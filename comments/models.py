@@ -184,6 +184,7 @@ THREAD_FIELDS = (
     "is_visible",
     "shown_html",
     "author_is_moderator",
+    "edited_at",
 )
 
 

@@ -86,6 +86,18 @@ def test_my_comments_asks_visitors_to_sign_in(client):
     assert reverse("account_login") in response["Location"]
 
 
+def test_readers_see_an_edited_mark_with_the_time(client, post, settings):
+    trusted = make_user()
+    settings.COMMENTS_AUTO_APPROVE_AFTER = 1
+    comment = make_comment(post=post, author=trusted, body="First version")
+    services.comment_edit(comment=comment, editor=trusted, body="Second version")
+
+    html = client.get(post.get_absolute_url()).content.decode()
+
+    assert "Second version" in html
+    assert '<span class="comment__edited">(edited <time datetime="' in html
+
+
 def test_an_edit_by_a_member_who_is_not_trusted_goes_back_to_the_queue(client, post, settings):
     settings.COMMENTS_AUTO_APPROVE_AFTER = 5
     newcomer = make_user()
