@@ -3,11 +3,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from comments.conf import setting
-
-from comments.models import Comment, CommentReport
+from comments.models import Comment, CommentReport, MailChoice
 
 # What a comment form may send. Anything else (status, author, essay, dates…) is a forgery.
-ACCEPTED_FIELDS = frozenset({"csrfmiddlewaretoken", "body", "parent", "token", "notify"})
+ACCEPTED_FIELDS = frozenset({"csrfmiddlewaretoken", "body", "parent", "token", "notify", "follow"})
 
 
 def _attrs_markup(attrs) -> str:
@@ -68,6 +67,11 @@ class CommentForm(forms.Form):
         label=_("E-mail me when my comment is published"),
         required=False,
         initial=True,
+        widget=FastCheckboxInput,
+    )
+    follow = forms.BooleanField(
+        label=_("E-mail me new comments on this essay"),
+        required=False,
         widget=FastCheckboxInput,
     )
 
@@ -141,3 +145,10 @@ class ReportForm(forms.Form):
         if cleaned.get("reason") == CommentReport.Reason.OTHER and not cleaned.get("text"):
             raise forms.ValidationError(_("Please say what is wrong with the comment."))
         return cleaned
+
+
+class MailChoiceForm(forms.ModelForm):
+    class Meta:
+        model = MailChoice
+        fields = ["replies", "follows"]
+        widgets = {"replies": forms.RadioSelect, "follows": forms.RadioSelect}

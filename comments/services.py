@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blog.models import Post
-from comments import notifications, policy
+from comments import following, notifications, policy
 from comments.conf import setting
 from comments.models import Comment, CommentRevision, ModerationEvent, is_moderator
 
@@ -159,6 +159,7 @@ def comment_submit(
         if comment.is_public():
             refresh_public_count(post)
             notifications.comment_published(comment)
+            following.comment_published(comment)
         elif comment.status == Comment.Status.PENDING:
             notifications.comments_waiting()
     return comment
@@ -199,6 +200,7 @@ def _decide(comment: Comment, moderator, to_status: str, reason: str) -> bool:
             refresh_public_count(comment.post)
         if to_status == Comment.Status.APPROVED and from_status == Comment.Status.PENDING:
             notifications.comment_published(current)
+            following.comment_published(current)
     return True
 
 

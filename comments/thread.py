@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comments.conf import setting
 from comments.forms import CommentForm
-from comments.models import Comment, is_editable, is_moderator
+from comments.models import Comment, EssayFollow, is_editable, is_moderator
 
 AVATAR_TONES = 8
 PLACEHOLDER_TEXT = {
@@ -235,6 +235,7 @@ class Thread:
     viewer_is_moderator: bool = False
     comments_open: bool = False
     form: CommentForm | None = None
+    is_following: bool = False
 
     @property
     def respond_url(self) -> str:
@@ -276,6 +277,8 @@ def comment_thread(*, request, post) -> Thread:
         comments_open=open_,
         form=CommentForm(initial={"token": uuid.uuid4()}) if open_ else None,
     )
+    if viewer.is_authenticated:
+        thread.is_following = EssayFollow.objects.filter(member=viewer, post=post).exists()
     public_key = _public_thread_key(post, comments_open=open_)
     cached = None if moderating else cache.get(public_key)
     # A cached public thread serves readers, and members with nothing of their own to see

@@ -6,6 +6,8 @@ app_name = "comments"
 
 urlpatterns = [
     path("essays/<int:post_id>/", views.comment_create, name="create"),
+    path("essays/<int:post_id>/follow/", views.essay_follow, name="follow"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("<int:pk>/reply/", views.comment_reply, name="reply"),
     path("<int:pk>/edit/", views.comment_edit, name="edit"),
     path("<int:pk>/delete/", views.comment_withdraw, name="withdraw"),
@@ -17,5 +19,6 @@ urlpatterns = [
 
 # A member's own pages, mounted under /accounts/me/ by config/urls.py (namespace "my_comments").
 member_urlpatterns = [
-    path("", views.my_comments, name="list"),
+    path("comments/", views.my_comments, name="list"),
+    path("mail/", views.mail_settings, name="mail"),
 ]

@@ -11,13 +11,14 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.views import safe_next_url
 from blog.models import Post
-from comments import queue, reporting, services
-from comments.forms import CommentForm, EditForm, ReportForm
-from comments.models import Comment, is_moderator
+from comments import following, queue, reporting, services
+from comments.forms import CommentForm, EditForm, MailChoiceForm, ReportForm
+from comments.models import Comment, EssayFollow, MailChoice, is_moderator
 from comments.render import render_item
 from comments.thread import node_from_comment
 
@@ -117,6 +118,8 @@ def comment_create(request, post_id):
             message=refusal.message,
             status=refusal.status,
         )
+    if data["follow"]:
+        following.essay_follow(member=request.user, post=post)
     notice = (
         _("Your comment is published.")
         if comment.is_public()
@@ -278,4 +281,69 @@ def comment_history(request, pk):
         request,
         "comments/comment_history.html",
         {"comment": comment, "events": events, "revisions": revisions},
+    )
+
+
+@require_POST
+def essay_follow(request, post_id):
+    """Follow or stop following an essay's comments (the button above the thread)."""
+    post = get_object_or_404(Post.objects.published(), pk=post_id)
+    back = f"{post.get_absolute_url()}#comments"
+    if not request.user.is_authenticated:
+        return redirect_to_login(back)
+    if request.POST.get("action") == "unfollow":
+        following.essay_unfollow(member=request.user, post=post)
+        messages.success(request, _("You will get no more mail about comments on this essay."))
+    else:
+        following.essay_follow(member=request.user, post=post)
+        messages.success(request, _("You will get an e-mail when someone comments here."))
+    return redirect(back)
+
+
+@csrf_exempt  # mail programs post here (RFC 8058); the signed token is the authority
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """One-click unsubscribe from a mail, without signing in. GET only asks (link scanners
+    follow links); POST, from the page or the mail program, does it."""
+    from django.contrib.auth import get_user_model
+
+    try:
+        member_id, topic = following.read_unsubscribe_token(token)
+        member = get_user_model().objects.filter(pk=member_id, is_active=True).first()
+        if member is None:
+            raise following.BadUnsubscribeLink(_("This unsubscribe link is not valid."))
+        done = following.unsubscribe(member=member, topic=topic) if request.method == "POST" else ""
+    except following.BadUnsubscribeLink as bad:
+        return render(
+            request,
+            "comments/unsubscribe.html",
+            {"error": bad.message},
+            status=HTTPStatus.BAD_REQUEST,
+        )
+    return render(request, "comments/unsubscribe.html", {"done": done})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mail_settings(request):
+    """Every comment mail a member gets, and how often: changed here."""
+    form = MailChoiceForm(request.POST or None, instance=MailChoice.of(request.user))
+    if request.method == "POST":
+        unfollow = request.POST.get("unfollow", "")
+        if unfollow.isascii() and unfollow.isdigit():
+            following.essay_unfollow(member=request.user, post=int(unfollow))
+            messages.success(request, _("You no longer follow that essay."))
+            return redirect("my_comments:mail")
+        if form.is_valid():
+            following.mail_choice_update(member=request.user, **form.cleaned_data)
+            messages.success(request, _("Your mail choices are saved."))
+            return redirect("my_comments:mail")
+    follows = list(
+        EssayFollow.objects.filter(member=request.user)
+        .select_related("post")
+        .order_by("-created_at")
+    )
+    status = HTTPStatus.BAD_REQUEST if form.errors else HTTPStatus.OK
+    return render(
+        request, "comments/mail_settings.html", {"form": form, "follows": follows}, status=status
     )

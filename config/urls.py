@@ -20,7 +20,7 @@ urlpatterns = [
     # Before admin.site.urls, so that this rate-limited view answers the admin's own login URL.
     path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
-    path("accounts/me/comments/", include((my_comments_urls, "my_comments"))),
+    path("accounts/me/", include((my_comments_urls, "my_comments"))),
     path("accounts/me/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("comments/", include("comments.urls")),
