@@ -152,3 +152,17 @@ class MailChoiceForm(forms.ModelForm):
         model = MailChoice
         fields = ["replies", "follows"]
         widgets = {"replies": forms.RadioSelect, "follows": forms.RadioSelect}
+
+
+class SuspensionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (the member sees it)"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Until"),
+        required=False,
+        help_text=_("Leave empty to suspend until a moderator lifts it."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )

@@ -382,8 +382,21 @@ class ModerationEvent(models.Model):
         IMPORTED = "imported", _("Imported")
         HIDDEN = "hidden", _("Hidden after reports")
         DISMISSED = "dismissed", _("Reports dismissed")
+        SUSPENDED = "suspended", _("Member suspended")
+        UNSUSPENDED = "unsuspended", _("Suspension lifted")
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="events")
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="events", null=True, blank=True
+    )
+    # For decisions about a member rather than one comment (suspensions).
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("member"),
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -396,7 +409,7 @@ class ModerationEvent(models.Model):
     from_status = models.CharField(
         _("from"), max_length=10, choices=Comment.Status.choices, blank=True
     )
-    to_status = models.CharField(_("to"), max_length=10, choices=Comment.Status.choices)
+    to_status = models.CharField(_("to"), max_length=10, choices=Comment.Status.choices, blank=True)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
@@ -523,3 +536,41 @@ class MailChoice(models.Model):
     @classmethod
     def of(cls, member) -> "MailChoice":
         return cls.objects.filter(member=member).first() or cls(member=member)
+
+
+class SuspensionQuerySet(models.QuerySet):
+    def active(self, now=None):
+        """Suspensions in force: not lifted, and without an end or ending later."""
+        now = now or timezone.now()
+        return self.filter(lifted_at__isnull=True).filter(
+            models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=now)
+        )
+
+
+class Suspension(models.Model):
+    """A member may read and export their data, but not post, edit, reply or report."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="suspensions"
+    )
+    reason = models.CharField(
+        _("reason"), max_length=500, help_text=_("Shown to the member where the form was.")
+    )
+    ends_at = models.DateTimeField(
+        _("ends"), null=True, blank=True, help_text=_("Empty: until a moderator lifts it.")
+    )
+    created_at = models.DateTimeField(_("from"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+
+    objects = SuspensionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("suspension")
+        verbose_name_plural = _("suspensions")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Suspension of {self.member_id}"

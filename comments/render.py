@@ -23,7 +23,7 @@ SENTINEL = "987654321987"
 
 def url_parts(name: str) -> tuple[str, str]:
     """A comment URL around its id: reverse() once a page, not once a comment (it is costly)."""
-    head, tail = reverse(name, kwargs={"pk": SENTINEL}).split(SENTINEL)
+    head, tail = reverse(name, args=[SENTINEL]).split(SENTINEL)
     return head, tail
 
 
@@ -38,6 +38,7 @@ class ModeratorTools:
     def __post_init__(self):
         self.post_url = self.post.get_absolute_url()
         self.history_head, self.history_tail = url_parts("comments:history")
+        self.suspension_head, self.suspension_tail = url_parts("comments:suspension")
 
 
 # Which moderation buttons a comment in each status offers, in this order.

@@ -12,12 +12,18 @@ from django.utils.translation import gettext as _
 from comments import notifications
 from comments.conf import setting
 from comments.models import Comment, CommentReport, ModerationEvent, is_moderator
-from comments.services import CommentRefused, _lock_post, refresh_public_count
+from comments.services import (
+    CommentRefused,
+    _lock_post,
+    refresh_public_count,
+    refuse_if_suspended,
+)
 
 
 def _check_reportable(*, comment: Comment, reporter) -> None:
     if reporter is None or not reporter.is_authenticated or not reporter.is_active:
         raise CommentRefused(_("Please log in to report a comment."), status=HTTPStatus.FORBIDDEN)
+    refuse_if_suspended(reporter)
     if comment.author_id == reporter.pk:
         raise CommentRefused(_("You cannot report your own comment."))
     if comment.status != Comment.Status.APPROVED or not comment.post.is_published():

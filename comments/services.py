@@ -16,6 +16,7 @@ from blog.models import Post
 from comments import following, notifications, policy
 from comments.conf import setting
 from comments.models import Comment, CommentRevision, ModerationEvent, is_moderator
+from comments.suspensions import active_suspension, suspension_notice
 
 
 class CommentRefused(Exception):
@@ -25,6 +26,13 @@ class CommentRefused(Exception):
         super().__init__(message)
         self.message = message
         self.status = status
+
+
+def refuse_if_suspended(member) -> None:
+    """A suspended member reads, but does not post, edit, reply or report: say why."""
+    suspension = active_suspension(member)
+    if suspension is not None:
+        raise CommentRefused(suspension_notice(suspension), status=HTTPStatus.FORBIDDEN)
 
 
 def _lock_post(post: Post) -> None:
@@ -118,6 +126,7 @@ def comment_submit(
     A second submission with the same token (a double click) returns the first comment."""
     if author is None or not author.is_authenticated or not author.is_active:
         raise CommentRefused(_("Please log in to comment."), status=HTTPStatus.FORBIDDEN)
+    refuse_if_suspended(author)
     with transaction.atomic():
         _lock_post(post)
         _lock_author(author)
@@ -265,6 +274,7 @@ def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
     refusal = _("This comment can no longer be edited.")
     if not comment.can_be_edited_by(editor):
         raise CommentRefused(refusal, status=HTTPStatus.FORBIDDEN)
+    refuse_if_suspended(editor)
     validate_body(body)
     with transaction.atomic():
         current = _lock_own_comment(comment, editor, refusal)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from comments.conf import setting
 from comments.forms import CommentForm
 from comments.models import Comment, EssayFollow, is_editable, is_moderator
+from comments.suspensions import active_suspension, suspension_notice
 
 AVATAR_TONES = 8
 PLACEHOLDER_TEXT = {
@@ -236,6 +237,7 @@ class Thread:
     comments_open: bool = False
     form: CommentForm | None = None
     is_following: bool = False
+    suspension_notice: str = ""
 
     @property
     def respond_url(self) -> str:
@@ -279,6 +281,9 @@ def comment_thread(*, request, post) -> Thread:
     )
     if viewer.is_authenticated:
         thread.is_following = EssayFollow.objects.filter(member=viewer, post=post).exists()
+        suspension = active_suspension(viewer)
+        if suspension is not None:
+            thread.suspension_notice = suspension_notice(suspension)
     public_key = _public_thread_key(post, comments_open=open_)
     cached = None if moderating else cache.get(public_key)
     # A cached public thread serves readers, and members with nothing of their own to see

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/report/", views.comment_report, name="report"),
     path("<int:pk>/history/", views.comment_history, name="history"),
     path("moderation/", views.moderation_queue, name="queue"),
+    path("moderation/members/<int:user_id>/", views.member_suspension, name="suspension"),
     path("moderation/decide/", views.moderate, name="moderate"),
 ]
 

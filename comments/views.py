@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.views import safe_next_url
 from blog.models import Post
-from comments import following, queue, reporting, services
-from comments.forms import CommentForm, EditForm, MailChoiceForm, ReportForm
+from comments import following, queue, reporting, services, suspensions
+from comments.forms import CommentForm, EditForm, MailChoiceForm, ReportForm, SuspensionForm
 from comments.models import Comment, EssayFollow, MailChoice, is_moderator
 from comments.render import render_item
 from comments.thread import node_from_comment
@@ -346,4 +346,41 @@ def mail_settings(request):
     status = HTTPStatus.BAD_REQUEST if form.errors else HTTPStatus.OK
     return render(
         request, "comments/mail_settings.html", {"form": form, "follows": follows}, status=status
+    )
+
+
+@moderator_required
+@require_http_methods(["GET", "POST"])
+def member_suspension(request, user_id):
+    """A moderator suspends a member (with a reason, until a date or indefinitely) or lifts it."""
+    from django.contrib.auth import get_user_model
+
+    member = get_object_or_404(get_user_model(), pk=user_id)
+    form = SuspensionForm(request.POST if request.POST.get("action") == "suspend" else None)
+    error, status = "", HTTPStatus.OK
+    if request.method == "POST":
+        status = HTTPStatus.BAD_REQUEST
+        try:
+            if request.POST.get("action") == "lift":
+                suspensions.member_unsuspend(member=member, moderator=request.user)
+                messages.success(request, _("The suspension is lifted."))
+                return redirect(request.path)
+            if form.is_valid():
+                suspensions.member_suspend(
+                    member=member, moderator=request.user, **form.cleaned_data
+                )
+                messages.success(request, _("The member is suspended."))
+                return redirect(request.path)
+        except suspensions.SuspensionRefused as refusal:
+            error = refusal.message
+    return render(
+        request,
+        "comments/member_suspension.html",
+        {
+            "member": member,
+            "current": suspensions.active_suspension(member),
+            "form": form,
+            "error": error,
+        },
+        status=status,
     )

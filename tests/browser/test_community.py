@@ -92,3 +92,27 @@ def test_follow_then_a_new_comment_is_mailed_with_a_working_one_click_unsubscrib
     with urllib.request.urlopen(request) as response:
         assert response.status == 200
         assert "already unsubscribed" in response.read().decode()
+
+
+def test_a_moderator_suspends_a_member_who_then_sees_the_notice_where_the_form_was(
+    browser, live_server, screenshot
+):
+    post = make_post(title="On handovers")
+    member = make_user(display_name="Rex")
+    make_comment(post=post, author=member, body="Handovers are a waste of time, idiots.")
+
+    moderator = signed_in(browser, live_server, make_moderator())
+    moderator.goto(post.get_absolute_url())
+    moderator.get_by_role("link", name="Suspend the author").click()
+    moderator.get_by_label("Reason (the member sees it)").fill("Insulting other members")
+    moderator.get_by_label("Until").fill("2099-01-31T12:00")
+    moderator.get_by_role("button", name="Suspend").click()
+    moderator.get_by_text("The member is suspended.").wait_for()
+
+    tab = signed_in(browser, live_server, member)
+    tab.goto(post.get_absolute_url())
+    notice = tab.locator(".comments__suspended")
+    assert "suspended from commenting until 31 January 2099 at 12:00" in notice.inner_text()
+    assert "Insulting other members" in notice.inner_text()
+    assert tab.locator("#comment-form").count() == 0
+    screenshot(tab, "community-suspended-member-notice")
