@@ -31,6 +31,8 @@ DEFAULTS = {
     # A member may report at most this many comments per window (seconds).
     "COMMENTS_REPORT_RATE_LIMIT": 10,
     "COMMENTS_REPORT_RATE_WINDOW": 60 * 60,
+    # Long essays show this many top-level threads a page, each with all its replies.
+    "COMMENTS_PER_PAGE": 50,
 }
 
 

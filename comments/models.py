@@ -15,6 +15,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -132,6 +133,17 @@ class CommentQuerySet(models.QuerySet):
     def in_moderation(self):
         """Comments waiting for a moderator's decision, oldest first."""
         return self.filter(status=Comment.Status.PENDING).order_by("created_at", "id")
+
+    def thread_roots(self, *, post, viewer, newest_first=False):
+        """The top-level comments of an essay that show for this viewer, as ids in reading order:
+        visible ones, and hidden ones with something visible in their thread (placeholders)."""
+        rule = self._visibility(viewer)
+        roots = self.filter(post=post, parent__isnull=True)
+        if rule is not None:
+            below = Exists(Comment.objects.filter(Q(root_id=OuterRef("pk")) & rule))
+            roots = roots.filter(rule | Q(below))
+        ordering = ["-created_at", "-id"] if newest_first else ["created_at", "id"]
+        return roots.order_by(*ordering).values_list("pk", flat=True)
 
     def for_thread(self, *, post, viewer):
         """One query for an essay's thread as this viewer sees it: the comments they may read,
@@ -334,7 +346,8 @@ class Comment(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return f"{self.post.get_absolute_url()}#comment-{self.pk}"
+        # The permalink finds the page of the thread the comment is on (long essays page).
+        return reverse("comments:permalink", args=[self.pk])
 
     @property
     def display_name(self) -> str:

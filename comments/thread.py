@@ -9,6 +9,8 @@ from functools import lru_cache
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db.models import Q
+from django.http import Http404
 from django.middleware.csrf import get_token
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -189,9 +191,10 @@ def _nodes_from_rows(rows, *, viewer, essay_author_ids) -> list[Node]:
     return nodes
 
 
-def assemble(nodes: list[Node]) -> list[Node]:
+def assemble(nodes: list[Node], *, newest_first: bool = False) -> list[Node]:
     """Link nodes into a tree, drop hidden comments with nothing visible below them, and return
-    them in reading order (depth first), each knowing how many reply lists it closes."""
+    them in reading order (depth first), each knowing how many reply lists it closes. Replies
+    always read oldest first; the threads themselves may come newest first."""
     by_id = {node.pk: node for node in nodes}
     roots = []
     for node in nodes:
@@ -214,6 +217,8 @@ def assemble(nodes: list[Node]) -> list[Node]:
     for node in reversed(preorder):
         keep[node.pk] = not node.is_placeholder or any(keep[c.pk] for c in node.children)
     ordered = []
+    if newest_first:
+        roots.reverse()
     stack = [(root, False) for root in reversed(roots) if keep[root.pk]]
     while stack:
         node, finished = stack.pop()
@@ -238,16 +243,56 @@ class Thread:
     form: CommentForm | None = None
     is_following: bool = False
     suspension_notice: str = ""
+    page_number: int = 1
+    has_next: bool = False
+    newest_first: bool = False
 
     @property
     def respond_url(self) -> str:
         return f"{self.post.get_absolute_url()}#respond"
 
+    def _page_url(self, number: int) -> str:
+        query = [f"comments={number}"] if number > 1 else []  # page 1 is the essay's own address
+        if self.newest_first:
+            query.append("order=newest")
+        return f"{self.post.get_absolute_url()}{'?' if query else ''}{'&'.join(query)}#comments"
+
+    @property
+    def next_url(self) -> str:
+        return self._page_url(self.page_number + 1) if self.has_next else ""
+
+    @property
+    def previous_url(self) -> str:
+        return self._page_url(self.page_number - 1) if self.page_number > 1 else ""
+
+    @property
+    def order_urls(self) -> tuple[str, str]:
+        """(oldest first, newest first): each starts again at the first page."""
+        url = self.post.get_absolute_url()
+        return f"{url}#comments", f"{url}?order=newest#comments"
+
+
+def requested_page(request) -> tuple[int, bool]:
+    """The page of threads (?comments=N) and the order (?order=newest) a reader asked for;
+    anything but a plain page number is no page at all."""
+    raw = request.GET.get("comments", "1")
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6 or int(raw) < 1:
+        raise Http404(_("There is no such page of comments."))
+    return int(raw), request.GET.get("order") == "newest"
+
+
+def page_of(comment, *, viewer) -> int:
+    """The page (oldest first) on which a comment's thread is shown to this viewer."""
+    root_id = comment.root_id or comment.pk
+    roots = list(Comment.objects.thread_roots(post=comment.post, viewer=viewer))
+    position = roots.index(root_id) if root_id in roots else 0
+    return position // setting("COMMENTS_PER_PAGE") + 1
+
 
 PUBLIC_THREAD_SECONDS = 5 * 60
 
 
-def _public_thread_key(post, *, comments_open: bool) -> str:
+def _public_thread_key(post, *, comments_open: bool, page: int, newest_first: bool) -> str:
     # cache_version moves whenever what the public sees under the essay changes (see
     # Post.public_comments_changed); names, avatars and badges may lag by PUBLIC_THREAD_SECONDS.
     return ":".join(
@@ -258,6 +303,9 @@ def _public_thread_key(post, *, comments_open: bool) -> str:
             post.cache_version,
             int(comments_open),
             setting("COMMENTS_MAX_DEPTH"),
+            setting("COMMENTS_PER_PAGE"),
+            page,
+            int(newest_first),
             get_language(),
         )
     )
@@ -273,18 +321,21 @@ def comment_thread(*, request, post) -> Thread:
     viewer = request.user
     moderating = is_moderator(viewer)
     open_ = post.comments_are_open()
+    page, newest_first = requested_page(request)
     thread = Thread(
         post=post,
         viewer_is_moderator=moderating,
         comments_open=open_,
         form=CommentForm(initial={"token": uuid.uuid4()}) if open_ else None,
+        page_number=page,
+        newest_first=newest_first,
     )
     if viewer.is_authenticated:
         thread.is_following = EssayFollow.objects.filter(member=viewer, post=post).exists()
         suspension = active_suspension(viewer)
         if suspension is not None:
             thread.suspension_notice = suspension_notice(suspension)
-    public_key = _public_thread_key(post, comments_open=open_)
+    public_key = _public_thread_key(post, comments_open=open_, page=page, newest_first=newest_first)
     cached = None if moderating else cache.get(public_key)
     # A cached public thread serves readers, and members with nothing of their own to see
     # differently (asked of the database only when there is a copy to serve: otherwise the
@@ -293,13 +344,27 @@ def comment_thread(*, request, post) -> Thread:
         not viewer.is_authenticated
         or not Comment.objects.filter(post=post).personal_to(viewer).exists()
     ):
-        thread.html = SafeString(cached)
+        thread.html, thread.has_next = SafeString(cached[0]), cached[1]
         return thread
     max_depth = setting("COMMENTS_MAX_DEPTH")
     essay_author_ids = {author.user_id for author in post.authors.all() if author.user_id}
-    rows = Comment.objects.for_thread(post=post, viewer=viewer)
+    # One query for the rows of the page's threads (their roots chosen in a subquery), one for
+    # whether another page follows: two, however many comments and pages.
+    per_page = setting("COMMENTS_PER_PAGE")
+    start = (page - 1) * per_page
+    roots = Comment.objects.thread_roots(post=post, viewer=viewer, newest_first=newest_first)
+    page_roots = roots[start : start + per_page]
+    rows = list(
+        Comment.objects.for_thread(post=post, viewer=viewer).filter(
+            Q(pk__in=page_roots) | Q(root_id__in=page_roots)
+        )
+    )
+    if page > 1 and not rows:
+        raise Http404(_("There is no such page of comments."))
+    thread.has_next = roots[start + per_page : start + per_page + 1].exists()
     thread.nodes = assemble(
-        _nodes_from_rows(rows, viewer=viewer, essay_author_ids=essay_author_ids)
+        _nodes_from_rows(rows, viewer=viewer, essay_author_ids=essay_author_ids),
+        newest_first=newest_first,
     )
     personal = moderating
     for node in thread.nodes:
@@ -326,7 +391,7 @@ def comment_thread(*, request, post) -> Thread:
         thread.html = render_thread(thread.nodes, tools=tools)
         return thread
     if cached is None:
-        cached = render_thread(thread.nodes)
-        cache.set(public_key, str(cached), PUBLIC_THREAD_SECONDS)
-    thread.html = SafeString(cached)
+        cached = (str(render_thread(thread.nodes)), thread.has_next)
+        cache.set(public_key, cached, PUBLIC_THREAD_SECONDS)
+    thread.html = SafeString(cached[0])
     return thread

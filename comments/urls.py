@@ -8,6 +8,7 @@ urlpatterns = [
     path("essays/<int:post_id>/", views.comment_create, name="create"),
     path("essays/<int:post_id>/follow/", views.essay_follow, name="follow"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("<int:pk>/", views.comment_permalink, name="permalink"),
     path("<int:pk>/reply/", views.comment_reply, name="reply"),
     path("<int:pk>/edit/", views.comment_edit, name="edit"),
     path("<int:pk>/delete/", views.comment_withdraw, name="withdraw"),

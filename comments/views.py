@@ -20,7 +20,7 @@ from comments import following, queue, reporting, services, suspensions
 from comments.forms import CommentForm, EditForm, MailChoiceForm, ReportForm, SuspensionForm
 from comments.models import Comment, EssayFollow, MailChoice, is_moderator
 from comments.render import render_item
-from comments.thread import node_from_comment
+from comments.thread import node_from_comment, page_of
 
 
 def moderator_required(view):
@@ -143,6 +143,19 @@ def comment_create(request, post_id):
         )
     messages.success(request, notice)
     return redirect(comment.get_absolute_url())
+
+
+@require_GET
+def comment_permalink(request, pk):
+    """A comment's lasting address: the essay's page that holds its thread, at the comment."""
+    comment = get_object_or_404(
+        Comment.objects.visible_to(request.user).select_related("post"), pk=pk
+    )
+    if not comment.post.is_published() and not request.user.is_staff:
+        raise Http404
+    page = page_of(comment, viewer=request.user)
+    query = f"?comments={page}" if page > 1 else ""
+    return redirect(f"{comment.post.get_absolute_url()}{query}#comment-{comment.pk}")
 
 
 @require_GET

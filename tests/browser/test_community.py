@@ -10,7 +10,7 @@ import pytest
 
 from comments.models import Comment, EssayFollow
 from tests.browser.test_comments import signed_in
-from tests.factories import make_comment, make_moderator, make_post, make_user
+from tests.factories import make_comment, make_moderator, make_post, make_thread, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -116,3 +116,33 @@ def test_a_moderator_suspends_a_member_who_then_sees_the_notice_where_the_form_w
     assert "Insulting other members" in notice.inner_text()
     assert tab.locator("#comment-form").count() == 0
     screenshot(tab, "community-suspended-member-notice")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_long_threads_page_with_show_more_in_place_or_linked_pages(
+    browser, live_server, settings, javascript
+):
+    settings.COMMENTS_PER_PAGE = 2
+    post = make_post(title="A long conversation")
+    make_thread(post=post, count=10, depth=2)  # five threads of two comments
+    tab = signed_in(browser, live_server, make_user(), javascript=javascript)
+    tab.goto(post.get_absolute_url())
+    if javascript:
+        tab.evaluate("window.notReloaded = true")
+    items = tab.locator("[data-comment-list] > li")
+    assert items.count() == 2
+
+    tab.get_by_role("link", name="Show more").click()
+    if javascript:
+        tab.wait_for_function("document.querySelectorAll('[data-comment-list] > li').length == 4")
+        assert tab.evaluate("window.notReloaded") is True  # added in place
+        tab.get_by_role("link", name="Show more").click()
+        tab.wait_for_function("document.querySelectorAll('[data-comment-list] > li').length == 5")
+        assert tab.get_by_role("link", name="Show more").count() == 0
+    else:
+        tab.wait_for_url("**?comments=2#comments")
+        assert items.count() == 2
+        assert "Thought 4:" in tab.locator("[data-comment-list]").inner_text()
+        tab.get_by_role("link", name="Earlier page").click()
+        tab.wait_for_url("**/essays/*/#comments")
+        assert "Thought 0:" in tab.locator("[data-comment-list]").inner_text()
