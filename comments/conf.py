@@ -18,6 +18,8 @@ DEFAULTS = {
     # A member may post at most this many comments per window (seconds).
     "COMMENTS_RATE_LIMIT": 5,
     "COMMENTS_RATE_WINDOW": 10 * 60,
+    # A member's next comment must wait this many seconds after their last (WordPress: 15).
+    "COMMENTS_FLOOD_SECONDS": 15,
     # Members may edit their own comment for this many minutes after posting.
     "COMMENTS_EDIT_WINDOW_MINUTES": 15,
     # At most one "comments are waiting" mail per moderator per this many seconds.

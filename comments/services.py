@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import is_invisible
 from blog.models import Post
 from comments import following, notifications, policy
 from comments.conf import setting
@@ -62,7 +63,7 @@ def validate_body(body: str) -> str:
     """The text a member may post: not blank, no NUL characters, not over the limit."""
     if "\x00" in body:
         raise CommentRefused(_("The text contains a NUL character, which cannot be stored."))
-    if not body.strip():
+    if is_invisible(body):  # blank, or only zero-width and other invisible characters
         raise CommentRefused(_("Please write something before posting."))
     limit = setting("COMMENTS_MAX_LENGTH")
     if len(body) > limit:
@@ -96,6 +97,12 @@ def _same_text(one: str, other: str) -> bool:
 def _check_pace(*, post: Post, author, body: str) -> None:
     if is_moderator(author):
         return
+    flood = timezone.now() - timedelta(seconds=setting("COMMENTS_FLOOD_SECONDS"))
+    if Comment.objects.filter(author=author, created_at__gt=flood).exists():
+        raise CommentRefused(
+            _("You're posting too quickly — wait a few seconds."),
+            status=HTTPStatus.TOO_MANY_REQUESTS,
+        )
     since = timezone.now() - timedelta(seconds=setting("COMMENTS_RATE_WINDOW"))
     recent = Comment.objects.filter(author=author, created_at__gte=since).count()
     if recent >= setting("COMMENTS_RATE_LIMIT"):
