@@ -166,3 +166,13 @@ class SuspensionForm(forms.Form):
         help_text=_("Leave empty to suspend until a moderator lifts it."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
+
+
+class RedactForm(forms.Form):
+    body = forms.CharField(
+        label=_("Text readers see"),
+        max_length=Comment._meta.get_field("body").max_length,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    reason = forms.CharField(label=_("Why (kept in the history)"), max_length=500)

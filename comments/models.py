@@ -197,6 +197,7 @@ THREAD_FIELDS = (
     "shown_html",
     "author_is_moderator",
     "edited_at",
+    "redacted_at",
 )
 
 
@@ -313,6 +314,9 @@ class Comment(models.Model):
     created_at = models.DateTimeField(_("posted at"), default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     edited_at = models.DateTimeField(_("last edited"), null=True, blank=True, editable=False)
+    redacted_at = models.DateTimeField(
+        _("edited by a moderator"), null=True, blank=True, editable=False
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -397,6 +401,7 @@ class ModerationEvent(models.Model):
         DISMISSED = "dismissed", _("Reports dismissed")
         SUSPENDED = "suspended", _("Member suspended")
         UNSUSPENDED = "unsuspended", _("Suspension lifted")
+        REDACTED = "redacted", _("Edited by a moderator")
 
     comment = models.ForeignKey(
         Comment, on_delete=models.CASCADE, related_name="events", null=True, blank=True

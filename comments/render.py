@@ -39,6 +39,7 @@ class ModeratorTools:
         self.post_url = self.post.get_absolute_url()
         self.history_head, self.history_tail = url_parts("comments:history")
         self.suspension_head, self.suspension_tail = url_parts("comments:suspension")
+        self.redact_head, self.redact_tail = url_parts("comments:redact")
 
 
 # Which moderation buttons a comment in each status offers, in this order.

@@ -310,3 +310,32 @@ def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
         if current.status == Comment.Status.PENDING and from_status != current.status:
             notifications.comments_waiting()
     return current
+
+
+def comment_redact(*, comment: Comment, moderator, body: str, reason: str) -> Comment:
+    """A moderator changes the text readers see, saying why; the member's text is kept in the
+    history (for moderators only) and readers see "edited by a moderator"."""
+    if not is_moderator(moderator):
+        raise PermissionDenied(_("Only moderators may do this."))
+    if is_invisible(reason or ""):
+        raise CommentRefused(_("Say why you edit this comment; the reason is kept in its history."))
+    validate_body(body)
+    with transaction.atomic():
+        _lock_post(comment.post)
+        current = Comment.objects.select_for_update().get(pk=comment.pk)
+        if body == current.body:
+            raise CommentRefused(_("The text is unchanged."))
+        CommentRevision.objects.create(comment=current, body=current.body)
+        current.body, current.redacted_at = body, timezone.now()
+        current.save(update_fields=["body", "redacted_at", "updated_at"])
+        ModerationEvent.objects.create(
+            comment=current,
+            actor=moderator,
+            action=ModerationEvent.Action.REDACTED,
+            from_status=current.status,
+            to_status=current.status,
+            reason=reason.strip(),
+        )
+        if current.status == Comment.Status.APPROVED:
+            refresh_public_count(current.post)  # readers' cached pages show the new text
+    return current

@@ -56,6 +56,7 @@ class Node:
     avatar_url: str
     html: SafeString
     edited_at: datetime | None = None
+    redacted_at: datetime | None = None
     is_placeholder: bool = False
     is_erased: bool = False
     is_essay_author: bool = False
@@ -111,6 +112,7 @@ def node_from_comment(comment: Comment, *, viewer) -> Node:
         # body_html is produced from escaped text by comments.text when the comment is saved.
         html=SafeString(comment.body_html),
         edited_at=comment.edited_at,
+        redacted_at=comment.redacted_at,
         is_erased=author is None and not comment.guest_name,
         is_own=viewer.is_authenticated and comment.author_id == viewer.pk,
     )
@@ -142,6 +144,7 @@ def _nodes_from_rows(rows, *, viewer, essay_author_ids) -> list[Node]:
         shown_html,
         author_is_moderator,
         edited_at,
+        redacted_at,
     ) in rows:
         if author_id is None:
             name, avatar, is_essay_author, is_moderator_badge = (
@@ -181,6 +184,7 @@ def _nodes_from_rows(rows, *, viewer, essay_author_ids) -> list[Node]:
                 avatar_url=avatar,
                 html=SafeString(shown_html),  # stored escaped: see comments.text
                 edited_at=edited_at if is_visible else None,
+                redacted_at=redacted_at if is_visible else None,
                 is_placeholder=not is_visible,
                 is_erased=author_id is None and not guest_name,
                 is_essay_author=is_essay_author,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.comment_edit, name="edit"),
     path("<int:pk>/delete/", views.comment_withdraw, name="withdraw"),
     path("<int:pk>/report/", views.comment_report, name="report"),
+    path("<int:pk>/redact/", views.comment_redact, name="redact"),
     path("<int:pk>/history/", views.comment_history, name="history"),
     path("moderation/", views.moderation_queue, name="queue"),
     path("moderation/members/<int:user_id>/", views.member_suspension, name="suspension"),

@@ -17,7 +17,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.views import safe_next_url
 from blog.models import Post
 from comments import following, queue, reporting, services, suspensions
-from comments.forms import CommentForm, EditForm, MailChoiceForm, ReportForm, SuspensionForm
+from comments.forms import (
+    CommentForm,
+    EditForm,
+    MailChoiceForm,
+    RedactForm,
+    ReportForm,
+    SuspensionForm,
+)
 from comments.models import Comment, EssayFollow, MailChoice, is_moderator
 from comments.render import render_item
 from comments.thread import node_from_comment, page_of
@@ -395,5 +402,34 @@ def member_suspension(request, user_id):
             "form": form,
             "error": error,
         },
+        status=status,
+    )
+
+
+@moderator_required
+@require_http_methods(["GET", "POST"])
+def comment_redact(request, pk):
+    """A moderator edits the text readers see, with a required reason."""
+    comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+    form = RedactForm(request.POST or None, initial={"body": comment.body})
+    error, status = "", HTTPStatus.OK
+    if request.method == "POST":
+        status = HTTPStatus.BAD_REQUEST
+        if form.is_valid():
+            try:
+                services.comment_redact(
+                    comment=comment, moderator=request.user, **form.cleaned_data
+                )
+            except services.CommentRefused as refusal:
+                error = refusal.message
+            else:
+                messages.success(
+                    request, _("The comment is edited; its original is in the history.")
+                )
+                return redirect(comment.get_absolute_url())
+    return render(
+        request,
+        "comments/comment_redact.html",
+        {"comment": comment, "post": comment.post, "form": form, "error": error},
         status=status,
     )
