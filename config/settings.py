@@ -447,6 +447,8 @@ TASKS = {
 COMMENTS_MAIL_ATTEMPTS = env_int("COMMENTS_MAIL_ATTEMPTS", 5)
 COMMENTS_MAIL_RETRY_SECONDS = env_int("COMMENTS_MAIL_RETRY_SECONDS", 60)
 COMMENTS_MODERATOR_MAIL_INTERVAL = env_int("COMMENTS_MODERATOR_MAIL_INTERVAL", 10 * 60)
+# Seconds a member waits between two comments (moderators exempt); 0 turns the check off.
+COMMENTS_FLOOD_SECONDS = env_int("COMMENTS_FLOOD_SECONDS", 15)
 
 SITE_NAME = env("SITE_NAME", "Lectern")
 SITE_TAGLINE = env("SITE_TAGLINE", "Essays and conversation from the association")
