@@ -1,11 +1,15 @@
 from django.urls import path
 
-from comments import views
+from comments import feeds, views
 
 app_name = "comments"
 
 urlpatterns = [
     path("essays/<int:post_id>/", views.comment_create, name="create"),
+    path("feed/", feeds.rss, name="feed"),
+    path("feed/atom/", feeds.atom, name="feed_atom"),
+    path("essays/<int:post_id>/feed/", feeds.rss, name="essay_feed"),
+    path("essays/<int:post_id>/feed/atom/", feeds.atom, name="essay_feed_atom"),
     path("essays/<int:post_id>/follow/", views.essay_follow, name="follow"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("<int:pk>/", views.comment_permalink, name="permalink"),
