@@ -171,7 +171,7 @@ class SuspensionForm(forms.Form):
 class RedactForm(forms.Form):
     body = forms.CharField(
         label=_("Text readers see"),
-        max_length=Comment._meta.get_field("body").max_length,
+        max_length=setting("COMMENTS_MAX_LENGTH"),
         strip=False,
         widget=forms.Textarea(attrs={"rows": 8}),
     )

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Exists, F, Q, Subquery
 from django.http import Http404
 from django.middleware.csrf import get_token
 from django.utils.safestring import SafeString
@@ -18,8 +18,15 @@ from django.utils.translation import gettext_lazy as _
 
 from comments.conf import setting
 from comments.forms import CommentForm
-from comments.models import Comment, EssayFollow, is_editable, is_moderator
-from comments.suspensions import active_suspension, suspension_notice
+from comments.models import (
+    Comment,
+    EssayFollow,
+    Suspension,
+    is_editable,
+    is_moderator,
+    is_moderator_column,
+)
+from comments.suspensions import suspension_notice
 
 AVATAR_TONES = 8
 PLACEHOLDER_TEXT = {
@@ -315,6 +322,32 @@ def _public_thread_key(post, *, comments_open: bool, page: int, newest_first: bo
     )
 
 
+def _viewer_state(viewer, post) -> tuple[bool, Suspension | None]:
+    """Whether a member follows the essay and the suspension they are under, if any, asked in
+    the same query as whether they moderate (kept on the user, as is_moderator does)."""
+    active = Suspension.objects.active().filter(member_id=viewer.pk)
+    active = active.order_by(F("ends_at").desc(nulls_first=True))  # the longest one shows
+    row = (
+        get_user_model()
+        .objects.filter(pk=viewer.pk)
+        .annotate(
+            moderates=is_moderator_column(f'"{get_user_model()._meta.db_table}"."id"'),
+            follows=Exists(EssayFollow.objects.filter(member_id=viewer.pk, post_id=post.pk)),
+            suspension_reason=Subquery(active.values("reason")[:1]),
+            suspension_end=Subquery(active.values("ends_at")[:1]),
+            suspended=Exists(active),
+        )
+        .values_list("moderates", "follows", "suspended", "suspension_reason", "suspension_end")
+        .first()
+    )
+    if row is None:
+        return False, None
+    moderates, follows, suspended, reason, ends_at = row
+    if not hasattr(viewer, "_perm_cache"):
+        viewer._moderator_cache = moderates
+    return follows, Suspension(reason=reason, ends_at=ends_at) if suspended else None
+
+
 def comment_thread(*, request, post) -> Thread:
     """The thread of an essay as the requesting viewer may see it, rendered and ready.
 
@@ -323,6 +356,8 @@ def comment_thread(*, request, post) -> Thread:
     from comments.render import ModeratorTools, render_thread
 
     viewer = request.user
+    if viewer.is_authenticated:
+        thread_state = _viewer_state(viewer, post)  # also settles is_moderator, in one query
     moderating = is_moderator(viewer)
     open_ = post.comments_are_open()
     page, newest_first = requested_page(request)
@@ -335,8 +370,7 @@ def comment_thread(*, request, post) -> Thread:
         newest_first=newest_first,
     )
     if viewer.is_authenticated:
-        thread.is_following = EssayFollow.objects.filter(member=viewer, post=post).exists()
-        suspension = active_suspension(viewer)
+        thread.is_following, suspension = thread_state
         if suspension is not None:
             thread.suspension_notice = suspension_notice(suspension)
     public_key = _public_thread_key(post, comments_open=open_, page=page, newest_first=newest_first)
@@ -357,7 +391,7 @@ def comment_thread(*, request, post) -> Thread:
     per_page = setting("COMMENTS_PER_PAGE")
     start = (page - 1) * per_page
     roots = Comment.objects.thread_roots(post=post, viewer=viewer, newest_first=newest_first)
-    page_roots = roots[start : start + per_page]
+    page_roots = roots[start : start + per_page + 1]  # one more: is there a next page?
     rows = list(
         Comment.objects.for_thread(post=post, viewer=viewer).filter(
             Q(pk__in=page_roots) | Q(root_id__in=page_roots)
@@ -365,11 +399,15 @@ def comment_thread(*, request, post) -> Thread:
     )
     if page > 1 and not rows:
         raise Http404(_("There is no such page of comments."))
-    thread.has_next = roots[start + per_page : start + per_page + 1].exists()
     thread.nodes = assemble(
         _nodes_from_rows(rows, viewer=viewer, essay_author_ids=essay_author_ids),
         newest_first=newest_first,
     )
+    # The extra thread only says that another page follows: it is the next page's first.
+    top_level = [node for node in thread.nodes if node.parent_node is None]
+    if len(top_level) > per_page:
+        thread.has_next = True
+        thread.nodes = thread.nodes[: thread.nodes.index(top_level[per_page])]
     personal = moderating
     for node in thread.nodes:
         node.can_reply = (

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("comments", "0004_essay_follows_and_mail_choices"),
+        ("comments", "0005_essay_follows_and_mail_choices"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0005_display_name_help"),
         ("blog", "0005_featured_image_help"),
-        ("comments", "0003_comment_reports"),
+        ("comments", "0004_comment_reports"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("comments", "0002_moderator_groups"),
+        ("comments", "0003_imported_comments"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
