@@ -7,6 +7,7 @@ import urllib.request
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from comments.models import Comment, EssayFollow
 from tests.browser.test_comments import signed_in
@@ -24,7 +25,7 @@ def _report(tab, post, comment, reason):
 
 
 def test_reports_hide_a_comment_until_a_moderator_dismisses_them(
-    browser, live_server, page, screenshot, settings
+    new_context, live_server, page, screenshot, settings
 ):
     settings.COMMENTS_REPORTS_TO_HIDE = 2
     post = make_post(title="On triage")
@@ -32,18 +33,18 @@ def test_reports_hide_a_comment_until_a_moderator_dismisses_them(
         post=post, author=make_user(display_name="Rex"), body="A sharp but fair point."
     )
 
-    first = signed_in(browser, live_server, make_user(display_name="Ann"))
+    first = signed_in(new_context, live_server, make_user(display_name="Ann"))
     _report(first, post, comment, "Off-topic")
     assert "A sharp but fair point." in first.locator(f"#comment-{comment.pk}").inner_text()
     page.goto(post.get_absolute_url())
     assert "A sharp but fair point." in page.locator("#comments").inner_text()
 
-    second = signed_in(browser, live_server, make_user(display_name="Ben"))
+    second = signed_in(new_context, live_server, make_user(display_name="Ben"))
     _report(second, post, comment, "Abuse or harassment")
     page.goto(post.get_absolute_url())
     assert "A sharp but fair point." not in page.locator("#comments").inner_text()
 
-    moderator = signed_in(browser, live_server, make_moderator())
+    moderator = signed_in(new_context, live_server, make_moderator())
     moderator.goto("/comments/moderation/?status=reported")
     item = moderator.locator(f"#queue-{comment.pk}")
     assert "Off-topic: 1 report" in item.inner_text()
@@ -59,16 +60,16 @@ def test_reports_hide_a_comment_until_a_moderator_dismisses_them(
 
 
 def test_follow_then_a_new_comment_is_mailed_with_a_working_one_click_unsubscribe(
-    browser, live_server, page, mailoutbox
+    new_context, live_server, page, mailoutbox
 ):
     post = make_post(title="Night shifts")
     fran = make_user(display_name="Fran", email="fran@example.org")
-    follower = signed_in(browser, live_server, fran)
+    follower = signed_in(new_context, live_server, fran)
     follower.goto(post.get_absolute_url())
     follower.get_by_role("button", name="E-mail me new comments on this essay").click()
     follower.get_by_role("button", name="Stop e-mailing me new comments").wait_for()
 
-    writer = signed_in(browser, live_server, make_moderator(display_name="Mo"))
+    writer = signed_in(new_context, live_server, make_moderator(display_name="Mo"))
     writer.goto(post.get_absolute_url())
     writer.locator("#comment-form textarea").fill("Rotas changed in spring.")
     writer.get_by_role("button", name="Post comment").click()
@@ -95,13 +96,13 @@ def test_follow_then_a_new_comment_is_mailed_with_a_working_one_click_unsubscrib
 
 
 def test_a_moderator_suspends_a_member_who_then_sees_the_notice_where_the_form_was(
-    browser, live_server, screenshot
+    new_context, live_server, screenshot
 ):
     post = make_post(title="On handovers")
     member = make_user(display_name="Rex")
     make_comment(post=post, author=member, body="Handovers are a waste of time, idiots.")
 
-    moderator = signed_in(browser, live_server, make_moderator())
+    moderator = signed_in(new_context, live_server, make_moderator())
     moderator.goto(post.get_absolute_url())
     moderator.get_by_role("link", name="Suspend the author").click()
     moderator.get_by_label("Reason (the member sees it)").fill("Insulting other members")
@@ -109,7 +110,7 @@ def test_a_moderator_suspends_a_member_who_then_sees_the_notice_where_the_form_w
     moderator.get_by_role("button", name="Suspend").click()
     moderator.get_by_text("The member is suspended.").wait_for()
 
-    tab = signed_in(browser, live_server, member)
+    tab = signed_in(new_context, live_server, member)
     tab.goto(post.get_absolute_url())
     notice = tab.locator(".comments__suspended")
     assert "suspended from commenting until 31 January 2099 at 12:00" in notice.inner_text()
@@ -120,12 +121,12 @@ def test_a_moderator_suspends_a_member_who_then_sees_the_notice_where_the_form_w
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
 def test_long_threads_page_with_show_more_in_place_or_linked_pages(
-    browser, live_server, settings, javascript
+    new_context, live_server, settings, javascript
 ):
     settings.COMMENTS_PER_PAGE = 2
     post = make_post(title="A long conversation")
     make_thread(post=post, count=10, depth=2)  # five threads of two comments
-    tab = signed_in(browser, live_server, make_user(), javascript=javascript)
+    tab = signed_in(new_context, live_server, make_user(), javascript=javascript)
     tab.goto(post.get_absolute_url())
     if javascript:
         tab.evaluate("window.notReloaded = true")
@@ -134,10 +135,10 @@ def test_long_threads_page_with_show_more_in_place_or_linked_pages(
 
     tab.get_by_role("link", name="Show more").click()
     if javascript:
-        tab.wait_for_function("document.querySelectorAll('[data-comment-list] > li').length == 4")
+        expect(items).to_have_count(4)
         assert tab.evaluate("window.notReloaded") is True  # added in place
         tab.get_by_role("link", name="Show more").click()
-        tab.wait_for_function("document.querySelectorAll('[data-comment-list] > li').length == 5")
+        expect(items).to_have_count(5)
         assert tab.get_by_role("link", name="Show more").count() == 0
     else:
         tab.wait_for_url("**?comments=2#comments")
