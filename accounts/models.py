@@ -25,8 +25,18 @@ def unique_slug(queryset, text: str, *, max_length: int) -> str:
     return candidate
 
 
+def is_invisible(value: str) -> bool:
+    """Only spaces and format characters (zero-width spaces and joiners, word joiners, byte-order
+    marks…): text that shows nothing, so counts as empty."""
+    return all(ch.isspace() or unicodedata.category(ch) in ("Cf", "Cc") for ch in value)
+
+
 def tidy_name(value: str) -> str:
-    """A name on one line: control characters dropped, runs of spaces and line breaks made one."""
+    """A name on one line: control characters dropped, runs of spaces and line breaks made one;
+    a name that shows nothing is no name. (Joiners inside a real name stay: scripts and emoji
+    need them.)"""
+    if is_invisible(value):
+        return ""
     kept = "".join(ch for ch in value if ch.isspace() or unicodedata.category(ch) != "Cc")
     return " ".join(kept.split())
 

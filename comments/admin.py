@@ -1,11 +1,13 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from comments import services
-from comments.models import Comment, ModerationEvent
+from comments import services, suspensions
+from comments.models import Comment, ModerationEvent, Suspension
 
 
 class ModerationEventInline(admin.TabularInline):
@@ -87,3 +89,56 @@ class CommentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class SuspensionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Suspension
+        fields = ["member", "reason", "ends_at"]
+
+    def clean_ends_at(self):
+        ends_at = self.cleaned_data["ends_at"]
+        if ends_at is not None and ends_at <= timezone.now():
+            raise forms.ValidationError(_("The end of a suspension must be in the future."))
+        return ends_at
+
+
+@admin.action(permissions=["moderate"], description=_("Lift the suspension"))
+def lift_suspensions(modeladmin, request, queryset):
+    for suspension in queryset.select_related("member"):
+        suspensions.member_unsuspend(member=suspension.member, moderator=request.user)
+
+
+@admin.register(Suspension)
+class SuspensionAdmin(admin.ModelAdmin):
+    """Suspensions are made through the same service as the moderation pages (and logged)."""
+
+    form = SuspensionAdminForm
+    list_display = ["member", "reason", "created_at", "ends_at", "lifted_at", "created_by"]
+    list_select_related = ["member", "created_by"]
+    raw_id_fields = ["member"]
+    actions = [lift_suspensions]
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm("comments.moderate_comment")
+
+    def has_module_permission(self, request):
+        return self.has_moderate_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_moderate_permission(request)
+
+    def has_add_permission(self, request):
+        return self.has_moderate_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        made = suspensions.member_suspend(
+            member=obj.member, moderator=request.user, reason=obj.reason, ends_at=obj.ends_at
+        )
+        obj.pk = made.pk

@@ -18,6 +18,8 @@ DEFAULTS = {
     # A member may post at most this many comments per window (seconds).
     "COMMENTS_RATE_LIMIT": 5,
     "COMMENTS_RATE_WINDOW": 10 * 60,
+    # A member's next comment must wait this many seconds after their last (WordPress: 15).
+    "COMMENTS_FLOOD_SECONDS": 15,
     # Members may edit their own comment for this many minutes after posting.
     "COMMENTS_EDIT_WINDOW_MINUTES": 15,
     # At most one "comments are waiting" mail per moderator per this many seconds.
@@ -26,6 +28,13 @@ DEFAULTS = {
     # ATTEMPTS tries in all, then given up with an error in the log.
     "COMMENTS_MAIL_ATTEMPTS": 5,
     "COMMENTS_MAIL_RETRY_SECONDS": 60,
+    # An approved comment reported by this many different members is hidden until reviewed.
+    "COMMENTS_REPORTS_TO_HIDE": 3,
+    # A member may report at most this many comments per window (seconds).
+    "COMMENTS_REPORT_RATE_LIMIT": 10,
+    "COMMENTS_REPORT_RATE_WINDOW": 60 * 60,
+    # Long essays show this many top-level threads a page, each with all its replies.
+    "COMMENTS_PER_PAGE": 50,
 }
 
 

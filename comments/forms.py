@@ -3,10 +3,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from comments.conf import setting
-from comments.models import Comment
+from comments.models import Comment, CommentReport, MailChoice
 
 # What a comment form may send. Anything else (status, author, essay, dates…) is a forgery.
-ACCEPTED_FIELDS = frozenset({"csrfmiddlewaretoken", "body", "parent", "token", "notify"})
+ACCEPTED_FIELDS = frozenset({"csrfmiddlewaretoken", "body", "parent", "token", "notify", "follow"})
 
 
 def _attrs_markup(attrs) -> str:
@@ -69,6 +69,11 @@ class CommentForm(forms.Form):
         initial=True,
         widget=FastCheckboxInput,
     )
+    follow = forms.BooleanField(
+        label=_("E-mail me new comments on this essay"),
+        required=False,
+        widget=FastCheckboxInput,
+    )
 
     def clean_body(self):
         # Browsers send line breaks as CRLF; count and store them as one character each.
@@ -102,6 +107,7 @@ class ModerationForm(forms.Form):
         "spam": _("Spam"),
         "remove": _("Remove"),
         "approve_reply": _("Approve and reply"),
+        "dismiss": _("Dismiss reports"),
     }
     action = forms.ChoiceField(choices=list(ACTIONS.items()))
     comments = forms.ModelMultipleChoiceField(
@@ -119,3 +125,54 @@ class ModerationForm(forms.Form):
             if not (cleaned.get("reply") or "").strip():
                 raise forms.ValidationError(_("Write the reply before approving and replying."))
         return cleaned
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("What is wrong with this comment?"),
+        choices=CommentReport.Reason.choices,
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(
+        label=_("Details (required for “Other”)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason") == CommentReport.Reason.OTHER and not cleaned.get("text"):
+            raise forms.ValidationError(_("Please say what is wrong with the comment."))
+        return cleaned
+
+
+class MailChoiceForm(forms.ModelForm):
+    class Meta:
+        model = MailChoice
+        fields = ["replies", "follows"]
+        widgets = {"replies": forms.RadioSelect, "follows": forms.RadioSelect}
+
+
+class SuspensionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (the member sees it)"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Until"),
+        required=False,
+        help_text=_("Leave empty to suspend until a moderator lifts it."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+class RedactForm(forms.Form):
+    body = forms.CharField(
+        label=_("Text readers see"),
+        max_length=setting("COMMENTS_MAX_LENGTH"),
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    reason = forms.CharField(label=_("Why (kept in the history)"), max_length=500)

@@ -15,6 +15,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -102,6 +103,22 @@ class CommentQuerySet(models.QuerySet):
         """What anyone may read: the rule applied to an anonymous reader."""
         return self.visible_to(None)
 
+    def written_by(self, member):
+        """A member's own comments, newest first, with whether they deleted each themselves."""
+        deleted_by_author = Exists(
+            ModerationEvent.objects.filter(
+                comment=OuterRef("pk"),
+                actor_id=member.pk,
+                action=ModerationEvent.Action.REMOVED,
+            )
+        )
+        return (
+            self.filter(author_id=member.pk)
+            .select_related("post")
+            .annotate(deleted_by_author=deleted_by_author)
+            .order_by("-created_at", "-id")
+        )
+
     def personal_to(self, member):
         """This member's comments that make their view differ from the public one: those only
         they can see (awaiting moderation) and those they may still edit."""
@@ -116,6 +133,17 @@ class CommentQuerySet(models.QuerySet):
     def in_moderation(self):
         """Comments waiting for a moderator's decision, oldest first."""
         return self.filter(status=Comment.Status.PENDING).order_by("created_at", "id")
+
+    def thread_roots(self, *, post, viewer, newest_first=False):
+        """The top-level comments of an essay that show for this viewer, as ids in reading order:
+        visible ones, and hidden ones with something visible in their thread (placeholders)."""
+        rule = self._visibility(viewer)
+        roots = self.filter(post=post, parent__isnull=True)
+        if rule is not None:
+            below = Exists(Comment.objects.filter(Q(root_id=OuterRef("pk")) & rule))
+            roots = roots.filter(rule | Q(below))
+        ordering = ["-created_at", "-id"] if newest_first else ["created_at", "id"]
+        return roots.order_by(*ordering).values_list("pk", flat=True)
 
     def for_thread(self, *, post, viewer):
         """One query for an essay's thread as this viewer sees it: the comments they may read,
@@ -168,6 +196,8 @@ THREAD_FIELDS = (
     "is_visible",
     "shown_html",
     "author_is_moderator",
+    "edited_at",
+    "redacted_at",
 )
 
 
@@ -284,6 +314,9 @@ class Comment(models.Model):
     created_at = models.DateTimeField(_("posted at"), default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     edited_at = models.DateTimeField(_("last edited"), null=True, blank=True, editable=False)
+    redacted_at = models.DateTimeField(
+        _("edited by a moderator"), null=True, blank=True, editable=False
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -318,7 +351,8 @@ class Comment(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return f"{self.post.get_absolute_url()}#comment-{self.pk}"
+        # The permalink finds the page of the thread the comment is on (long essays page).
+        return reverse("comments:permalink", args=[self.pk])
 
     @property
     def display_name(self) -> str:
@@ -328,6 +362,20 @@ class Comment(models.Model):
 
     def is_public(self) -> bool:
         return self.status == self.Status.APPROVED
+
+    def is_hidden_by_reports(self) -> bool:
+        """Held because members reported it (not because the policy held it on arrival)."""
+        last = self.events.exclude(action=ModerationEvent.Action.EDITED).last()
+        return last is not None and last.action == ModerationEvent.Action.HIDDEN
+
+    def can_be_deleted_by(self, user) -> bool:
+        """Authors may take back their own comment at any time while it is shown or waiting."""
+        return (
+            user is not None
+            and user.is_authenticated
+            and self.author_id == user.pk
+            and self.status in (self.Status.PENDING, self.Status.APPROVED)
+        )
 
     def can_be_edited_by(self, user, *, now=None) -> bool:
         return is_editable(
@@ -350,8 +398,24 @@ class ModerationEvent(models.Model):
         REMOVED = "removed", _("Removed")
         EDITED = "edited", _("Edited")
         IMPORTED = "imported", _("Imported")
+        HIDDEN = "hidden", _("Hidden after reports")
+        DISMISSED = "dismissed", _("Reports dismissed")
+        SUSPENDED = "suspended", _("Member suspended")
+        UNSUSPENDED = "unsuspended", _("Suspension lifted")
+        REDACTED = "redacted", _("Edited by a moderator")
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="events")
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="events", null=True, blank=True
+    )
+    # For decisions about a member rather than one comment (suspensions).
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("member"),
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -364,7 +428,7 @@ class ModerationEvent(models.Model):
     from_status = models.CharField(
         _("from"), max_length=10, choices=Comment.Status.choices, blank=True
     )
-    to_status = models.CharField(_("to"), max_length=10, choices=Comment.Status.choices)
+    to_status = models.CharField(_("to"), max_length=10, choices=Comment.Status.choices, blank=True)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
@@ -391,3 +455,141 @@ class CommentRevision(models.Model):
 
     def __str__(self):
         return f"Revision of #{self.comment_id}"
+
+
+class CommentReportQuerySet(models.QuerySet):
+    def open(self):
+        """Reports no moderator has decided on yet."""
+        return self.filter(resolved_at__isnull=True)
+
+
+class CommentReport(models.Model):
+    """A member's report of a comment. Only moderators ever see who reported."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("Spam")
+        ABUSE = "abuse", _("Abuse or harassment")
+        OFF_TOPIC = "off_topic", _("Off-topic")
+        PERSONAL = "personal", _("Personal information")
+        OTHER = "other", _("Other")
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("reported by"),
+    )
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    text = models.CharField(_("details"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    objects = CommentReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter"], name="comment_report_once_per_member"
+            )
+        ]
+
+    def __str__(self):
+        return f"Report of #{self.comment_id}"
+
+
+class MailFrequency(models.TextChoices):
+    IMMEDIATE = "immediate", _("each one, as it is published")
+    DAILY = "daily", _("one daily digest")
+    OFF = "off", _("never")
+
+
+class EssayFollow(models.Model):
+    """A member asked to hear of new comments on an essay."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("followed essay")
+        verbose_name_plural = _("followed essays")
+        constraints = [models.UniqueConstraint(fields=["member", "post"], name="essay_follow_once")]
+
+    def __str__(self):
+        return f"{self.member_id} follows {self.post_id}"
+
+
+class MailChoice(models.Model):
+    """How a member wants comment mail; no row means the defaults."""
+
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="comment_mail_choice",
+    )
+    follows = models.CharField(
+        _("new comments on essays I follow"),
+        max_length=10,
+        choices=MailFrequency.choices,
+        default=MailFrequency.IMMEDIATE,
+    )
+    replies = models.CharField(
+        _("replies to my comments"),
+        max_length=10,
+        choices=MailFrequency.choices,
+        default=MailFrequency.IMMEDIATE,
+    )
+
+    class Meta:
+        verbose_name = _("mail choice")
+        verbose_name_plural = _("mail choices")
+
+    def __str__(self):
+        return f"Mail choices of {self.member_id}"
+
+    @classmethod
+    def of(cls, member) -> "MailChoice":
+        return cls.objects.filter(member=member).first() or cls(member=member)
+
+
+class SuspensionQuerySet(models.QuerySet):
+    def active(self, now=None):
+        """Suspensions in force: not lifted, and without an end or ending later."""
+        now = now or timezone.now()
+        return self.filter(lifted_at__isnull=True).filter(
+            models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=now)
+        )
+
+
+class Suspension(models.Model):
+    """A member may read and export their data, but not post, edit, reply or report."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="suspensions"
+    )
+    reason = models.CharField(
+        _("reason"), max_length=500, help_text=_("Shown to the member where the form was.")
+    )
+    ends_at = models.DateTimeField(
+        _("ends"), null=True, blank=True, help_text=_("Empty: until a moderator lifts it.")
+    )
+    created_at = models.DateTimeField(_("from"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+
+    objects = SuspensionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("suspension")
+        verbose_name_plural = _("suspensions")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Suspension of {self.member_id}"

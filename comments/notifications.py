@@ -112,7 +112,14 @@ def send_reply_notice(comment_id: int, attempt: int = 1) -> None:
         parent_author = comment.parent.author if comment and comment.parent_id else None
         if wants_reply_notice(parent_author, comment) and comment.is_public():
             context = {"comment": comment, "url": absolute_url(comment.get_absolute_url())}
-            mail("reply", context, parent_author.email)
+            # With a one-click unsubscribe link; not for members who chose a digest or no mail.
+            # (Imported here: comments.following builds on this module.)
+            from comments.following import replies_wanted_now, send_member_mail
+
+            if replies_wanted_now(parent_author):
+                send_member_mail(
+                    member=parent_author, topic="replies", name="reply", context=context
+                )
 
 
 def wants_reply_notice(parent_author, comment: Comment) -> bool:

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from blog.models import Post
-from comments import services
+from comments import reporting, services
 from comments.forms import ModerationForm
-from comments.models import Comment
+from comments.models import Comment, CommentReport
 from comments.thread import node_from_comment
 
 PER_PAGE = 50
@@ -20,19 +20,24 @@ DECISIONS = {
     "reject": (services.comment_reject, "rejected"),
     "spam": (services.comment_mark_spam, "spam"),
     "remove": (services.comment_remove, "removed"),
+    "dismiss": (reporting.comment_reports_dismiss, "dismissed"),
 }
+REPORTED = "reported"  # the queue's tab of comments members reported, beside the statuses
 DONE = {
     "approved": lambda n: ngettext("Approved %d comment.", "Approved %d comments.", n),
     "rejected": lambda n: ngettext("Rejected %d comment.", "Rejected %d comments.", n),
     "spam": lambda n: ngettext("Marked %d comment as spam.", "Marked %d comments as spam.", n),
     "removed": lambda n: ngettext("Removed %d comment.", "Removed %d comments.", n),
+    "dismissed": lambda n: ngettext(
+        "Dismissed the reports on %d comment.", "Dismissed the reports on %d comments.", n
+    ),
 }
 
 
 def queue_context(request) -> dict:
     statuses = Comment.Status
     status = request.GET.get("status") or statuses.PENDING
-    if status not in statuses.values:
+    if status not in (*statuses.values, REPORTED):
         status = statuses.PENDING
     comments = Comment.objects.all()
     post_id = request.GET.get("post") or ""
@@ -43,12 +48,15 @@ def queue_context(request) -> dict:
         if chosen_post is not None:
             comments = comments.filter(post=chosen_post)
     counts = dict(comments.values_list("status").annotate(n=Count("pk")).order_by())
-    ordering = ["created_at", "id"] if status == statuses.PENDING else ["-created_at", "-id"]
-    listed = (
-        comments.filter(status=status)
-        .select_related("post", "author", "parent__author")
-        .order_by(*ordering)
-    )
+    reported = comments.filter(reports__resolved_at__isnull=True).distinct()
+    if status == REPORTED:
+        listed = reported.annotate(
+            report_count=Count("reports", filter=Q(reports__resolved_at__isnull=True))
+        ).order_by("-report_count", "created_at", "id")
+    else:
+        ordering = ["created_at", "id"] if status == statuses.PENDING else ["-created_at", "-id"]
+        listed = comments.filter(status=status).order_by(*ordering)
+    listed = listed.select_related("post", "author", "parent__author")
     page = Paginator(listed, PER_PAGE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     history = {
@@ -61,12 +69,18 @@ def queue_context(request) -> dict:
         )
         .order_by()
     }
+    reasons = _open_report_reasons(rows) if status == REPORTED else {}
     for row in rows:
         row.node = node_from_comment(row, viewer=request.user)
+        row.report_reasons = reasons.get(row.pk, [])
         row.history = history.get(row.author_id, {"approved": 0, "rejected": 0})
     return {
         "status": status,
-        "statuses": [(value, label, counts.get(value, 0)) for value, label in statuses.choices],
+        "statuses": [
+            *((value, label, counts.get(value, 0)) for value, label in statuses.choices),
+            (REPORTED, _("Reported"), reported.count()),
+        ],
+        "reported_tab": status == REPORTED,
         "chosen_post": chosen_post,
         "posts": list(
             Post.objects.filter(pk__in=Comment.objects.values("post_id")).only("pk", "title")
@@ -74,6 +88,20 @@ def queue_context(request) -> dict:
         "page": page,
         "rows": rows,
         "actions": ModerationForm.ACTIONS,
+    }
+
+
+def _open_report_reasons(rows) -> dict[int, list[tuple[str, int, list[str]]]]:
+    """Per comment: each reason members gave, how many gave it, and their details."""
+    found = {}
+    for report in CommentReport.objects.open().filter(comment__in=rows).order_by("reason", "id"):
+        by_reason = found.setdefault(report.comment_id, {})
+        label = str(report.get_reason_display())
+        count, details = by_reason.get(label, (0, []))
+        by_reason[label] = (count + 1, [*details, report.text] if report.text else details)
+    return {
+        pk: [(label, count, details) for label, (count, details) in by_reason.items()]
+        for pk, by_reason in found.items()
     }
 
 

@@ -12,10 +12,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import is_invisible
 from blog.models import Post
-from comments import notifications, policy
+from comments import following, notifications, policy
 from comments.conf import setting
 from comments.models import Comment, CommentRevision, ModerationEvent, is_moderator
+from comments.suspensions import active_suspension, suspension_notice
 
 
 class CommentRefused(Exception):
@@ -25,6 +27,13 @@ class CommentRefused(Exception):
         super().__init__(message)
         self.message = message
         self.status = status
+
+
+def refuse_if_suspended(member) -> None:
+    """A suspended member reads, but does not post, edit, reply or report: say why."""
+    suspension = active_suspension(member)
+    if suspension is not None:
+        raise CommentRefused(suspension_notice(suspension), status=HTTPStatus.FORBIDDEN)
 
 
 def _lock_post(post: Post) -> None:
@@ -54,7 +63,7 @@ def validate_body(body: str) -> str:
     """The text a member may post: not blank, no NUL characters, not over the limit."""
     if "\x00" in body:
         raise CommentRefused(_("The text contains a NUL character, which cannot be stored."))
-    if not body.strip():
+    if is_invisible(body):  # blank, or only zero-width and other invisible characters
         raise CommentRefused(_("Please write something before posting."))
     limit = setting("COMMENTS_MAX_LENGTH")
     if len(body) > limit:
@@ -88,6 +97,12 @@ def _same_text(one: str, other: str) -> bool:
 def _check_pace(*, post: Post, author, body: str) -> None:
     if is_moderator(author):
         return
+    flood = timezone.now() - timedelta(seconds=setting("COMMENTS_FLOOD_SECONDS"))
+    if Comment.objects.filter(author=author, created_at__gt=flood).exists():
+        raise CommentRefused(
+            _("You're posting too quickly — wait a few seconds."),
+            status=HTTPStatus.TOO_MANY_REQUESTS,
+        )
     since = timezone.now() - timedelta(seconds=setting("COMMENTS_RATE_WINDOW"))
     recent = Comment.objects.filter(author=author, created_at__gte=since).count()
     if recent >= setting("COMMENTS_RATE_LIMIT"):
@@ -118,6 +133,7 @@ def comment_submit(
     A second submission with the same token (a double click) returns the first comment."""
     if author is None or not author.is_authenticated or not author.is_active:
         raise CommentRefused(_("Please log in to comment."), status=HTTPStatus.FORBIDDEN)
+    refuse_if_suspended(author)
     with transaction.atomic():
         _lock_post(post)
         _lock_author(author)
@@ -159,6 +175,7 @@ def comment_submit(
         if comment.is_public():
             refresh_public_count(post)
             notifications.comment_published(comment)
+            following.comment_published(comment)
         elif comment.status == Comment.Status.PENDING:
             notifications.comments_waiting()
     return comment
@@ -185,6 +202,8 @@ def _decide(comment: Comment, moderator, to_status: str, reason: str) -> bool:
         from_status = current.status
         current.status = to_status
         current.save(update_fields=["status", "updated_at"])
+        # A moderator has looked at the comment: whatever members reported is settled.
+        current.reports.open().update(resolved_at=timezone.now())
         ModerationEvent.objects.create(
             comment=current,
             actor=moderator,
@@ -197,6 +216,7 @@ def _decide(comment: Comment, moderator, to_status: str, reason: str) -> bool:
             refresh_public_count(comment.post)
         if to_status == Comment.Status.APPROVED and from_status == Comment.Status.PENDING:
             notifications.comment_published(current)
+            following.comment_published(current)
     return True
 
 
@@ -220,24 +240,24 @@ def comment_remove(*, comment: Comment, moderator, reason: str = "") -> bool:
     return _decide(comment, moderator, Comment.Status.REMOVED, reason)
 
 
-def _lock_own_comment(comment: Comment, user, refusal: str) -> Comment:
+def _lock_own_comment(comment: Comment, user, refusal: str, *, allowed=Comment.can_be_edited_by):
     # The caller's instance may be stale (a moderator decided since the page was loaded): the
     # permission and the starting status come from the locked row, never from that instance.
     _lock_post(comment.post)
     current = Comment.objects.select_for_update().get(pk=comment.pk)
-    if not current.can_be_edited_by(user):
+    if not allowed(current, user):
         raise CommentRefused(refusal, status=HTTPStatus.FORBIDDEN)
     return current
 
 
 def comment_withdraw(*, comment: Comment, author) -> bool:
-    """An author takes back their own comment within the edit window (kept, like any removal:
-    its replies keep their place under a placeholder)."""
+    """An author takes back their own comment, at any time (kept, like any removal: it leaves a
+    placeholder above replies, and nothing where it had none)."""
     refusal = _("This comment can no longer be deleted.")
-    if not comment.can_be_edited_by(author):
+    if not comment.can_be_deleted_by(author):
         raise CommentRefused(refusal, status=HTTPStatus.FORBIDDEN)
     with transaction.atomic():
-        current = _lock_own_comment(comment, author, refusal)
+        current = _lock_own_comment(comment, author, refusal, allowed=Comment.can_be_deleted_by)
         from_status = current.status
         current.status = comment.status = Comment.Status.REMOVED
         current.save(update_fields=["status", "updated_at"])
@@ -261,6 +281,7 @@ def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
     refusal = _("This comment can no longer be edited.")
     if not comment.can_be_edited_by(editor):
         raise CommentRefused(refusal, status=HTTPStatus.FORBIDDEN)
+    refuse_if_suspended(editor)
     validate_body(body)
     with transaction.atomic():
         current = _lock_own_comment(comment, editor, refusal)
@@ -288,4 +309,33 @@ def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
             refresh_public_count(comment.post)
         if current.status == Comment.Status.PENDING and from_status != current.status:
             notifications.comments_waiting()
+    return current
+
+
+def comment_redact(*, comment: Comment, moderator, body: str, reason: str) -> Comment:
+    """A moderator changes the text readers see, saying why; the member's text is kept in the
+    history (for moderators only) and readers see "edited by a moderator"."""
+    if not is_moderator(moderator):
+        raise PermissionDenied(_("Only moderators may do this."))
+    if is_invisible(reason or ""):
+        raise CommentRefused(_("Say why you edit this comment; the reason is kept in its history."))
+    validate_body(body)
+    with transaction.atomic():
+        _lock_post(comment.post)
+        current = Comment.objects.select_for_update().get(pk=comment.pk)
+        if body == current.body:
+            raise CommentRefused(_("The text is unchanged."))
+        CommentRevision.objects.create(comment=current, body=current.body)
+        current.body, current.redacted_at = body, timezone.now()
+        current.save(update_fields=["body", "redacted_at", "updated_at"])
+        ModerationEvent.objects.create(
+            comment=current,
+            actor=moderator,
+            action=ModerationEvent.Action.REDACTED,
+            from_status=current.status,
+            to_status=current.status,
+            reason=reason.strip(),
+        )
+        if current.status == Comment.Status.APPROVED:
+            refresh_public_count(current.post)  # readers' cached pages show the new text
     return current

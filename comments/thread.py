@@ -5,9 +5,12 @@ import uuid
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db.models import Exists, F, Q, Subquery
+from django.http import Http404
 from django.middleware.csrf import get_token
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -15,7 +18,15 @@ from django.utils.translation import gettext_lazy as _
 
 from comments.conf import setting
 from comments.forms import CommentForm
-from comments.models import Comment, is_editable, is_moderator
+from comments.models import (
+    Comment,
+    EssayFollow,
+    Suspension,
+    is_editable,
+    is_moderator,
+    is_moderator_column,
+)
+from comments.suspensions import suspension_notice
 
 AVATAR_TONES = 8
 PLACEHOLDER_TEXT = {
@@ -26,11 +37,13 @@ PLACEHOLDER_TEXT = {
 }
 
 
+@lru_cache(maxsize=4096)  # asked for every comment shown; a thread has few names
 def initials(name: str) -> str:
     words = [word for word in name.split() if word[:1].isalnum()]
     return "".join(word[0] for word in words[:2]).upper() or "?"
 
 
+@lru_cache(maxsize=4096)
 def avatar_tone(key) -> int:
     """A stable colour (one of AVATAR_TONES) for a generated avatar."""
     return zlib.crc32(str(key).encode()) % AVATAR_TONES
@@ -49,6 +62,8 @@ class Node:
     name: str
     avatar_url: str
     html: SafeString
+    edited_at: datetime | None = None
+    redacted_at: datetime | None = None
     is_placeholder: bool = False
     is_erased: bool = False
     is_essay_author: bool = False
@@ -58,6 +73,7 @@ class Node:
     can_edit: bool = False
     reply_to_id: int | None = None  # an imported reply's real parent, when not `parent_id`
     original_id: int | None = None  # its number on the site it was imported from
+    can_report: bool = False
     children: list = field(default_factory=list)
     closers: int = 0  # how many reply lists this node's markup closes after itself
     parent_node: "Node | None" = None
@@ -79,7 +95,8 @@ class Node:
     def placeholder_text(self):
         return PLACEHOLDER_TEXT.get(self.status, "")
 
-    def get_status_display(self):
+    @property
+    def status_display(self):
         return Comment.Status(self.status).label
 
 
@@ -101,6 +118,8 @@ def node_from_comment(comment: Comment, *, viewer) -> Node:
         avatar_url=_avatar(author.avatar_url) if author else "",
         # body_html is produced from escaped text by comments.text when the comment is saved.
         html=SafeString(comment.body_html),
+        edited_at=comment.edited_at,
+        redacted_at=comment.redacted_at,
         is_erased=author is None and not comment.guest_name,
         is_own=viewer.is_authenticated and comment.author_id == viewer.pk,
     )
@@ -131,6 +150,8 @@ def _nodes_from_rows(rows, *, viewer, essay_author_ids) -> list[Node]:
         is_visible,
         shown_html,
         author_is_moderator,
+        edited_at,
+        redacted_at,
     ) in rows:
         if author_id is None:
             name, avatar, is_essay_author, is_moderator_badge = (
@@ -169,6 +190,8 @@ def _nodes_from_rows(rows, *, viewer, essay_author_ids) -> list[Node]:
                 name=name,
                 avatar_url=avatar,
                 html=SafeString(shown_html),  # stored escaped: see comments.text
+                edited_at=edited_at if is_visible else None,
+                redacted_at=redacted_at if is_visible else None,
                 is_placeholder=not is_visible,
                 is_erased=author_id is None and not guest_name,
                 is_essay_author=is_essay_author,
@@ -179,9 +202,10 @@ def _nodes_from_rows(rows, *, viewer, essay_author_ids) -> list[Node]:
     return nodes
 
 
-def assemble(nodes: list[Node]) -> list[Node]:
+def assemble(nodes: list[Node], *, newest_first: bool = False) -> list[Node]:
     """Link nodes into a tree, drop hidden comments with nothing visible below them, and return
-    them in reading order (depth first), each knowing how many reply lists it closes."""
+    them in reading order (depth first), each knowing how many reply lists it closes. Replies
+    always read oldest first; the threads themselves may come newest first."""
     by_id = {node.pk: node for node in nodes}
     roots = []
     for node in nodes:
@@ -204,6 +228,8 @@ def assemble(nodes: list[Node]) -> list[Node]:
     for node in reversed(preorder):
         keep[node.pk] = not node.is_placeholder or any(keep[c.pk] for c in node.children)
     ordered = []
+    if newest_first:
+        roots.reverse()
     stack = [(root, False) for root in reversed(roots) if keep[root.pk]]
     while stack:
         node, finished = stack.pop()
@@ -226,16 +252,58 @@ class Thread:
     viewer_is_moderator: bool = False
     comments_open: bool = False
     form: CommentForm | None = None
+    is_following: bool = False
+    suspension_notice: str = ""
+    page_number: int = 1
+    has_next: bool = False
+    newest_first: bool = False
 
     @property
     def respond_url(self) -> str:
         return f"{self.post.get_absolute_url()}#respond"
 
+    def _page_url(self, number: int) -> str:
+        query = [f"comments={number}"] if number > 1 else []  # page 1 is the essay's own address
+        if self.newest_first:
+            query.append("order=newest")
+        return f"{self.post.get_absolute_url()}{'?' if query else ''}{'&'.join(query)}#comments"
+
+    @property
+    def next_url(self) -> str:
+        return self._page_url(self.page_number + 1) if self.has_next else ""
+
+    @property
+    def previous_url(self) -> str:
+        return self._page_url(self.page_number - 1) if self.page_number > 1 else ""
+
+    @property
+    def order_urls(self) -> tuple[str, str]:
+        """(oldest first, newest first): each starts again at the first page."""
+        url = self.post.get_absolute_url()
+        return f"{url}#comments", f"{url}?order=newest#comments"
+
+
+def requested_page(request) -> tuple[int, bool]:
+    """The page of threads (?comments=N) and the order (?order=newest) a reader asked for;
+    anything but a plain page number is no page at all."""
+    raw = request.GET.get("comments", "1")
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6 or int(raw) < 1:
+        raise Http404(_("There is no such page of comments."))
+    return int(raw), request.GET.get("order") == "newest"
+
+
+def page_of(comment, *, viewer) -> int:
+    """The page (oldest first) on which a comment's thread is shown to this viewer."""
+    root_id = comment.root_id or comment.pk
+    roots = list(Comment.objects.thread_roots(post=comment.post, viewer=viewer))
+    position = roots.index(root_id) if root_id in roots else 0
+    return position // setting("COMMENTS_PER_PAGE") + 1
+
 
 PUBLIC_THREAD_SECONDS = 5 * 60
 
 
-def _public_thread_key(post, *, comments_open: bool) -> str:
+def _public_thread_key(post, *, comments_open: bool, page: int, newest_first: bool) -> str:
     # cache_version moves whenever what the public sees under the essay changes (see
     # Post.public_comments_changed); names, avatars and badges may lag by PUBLIC_THREAD_SECONDS.
     return ":".join(
@@ -246,9 +314,38 @@ def _public_thread_key(post, *, comments_open: bool) -> str:
             post.cache_version,
             int(comments_open),
             setting("COMMENTS_MAX_DEPTH"),
+            setting("COMMENTS_PER_PAGE"),
+            page,
+            int(newest_first),
             get_language(),
         )
     )
+
+
+def _viewer_state(viewer, post) -> tuple[bool, Suspension | None]:
+    """Whether a member follows the essay and the suspension they are under, if any, asked in
+    the same query as whether they moderate (kept on the user, as is_moderator does)."""
+    active = Suspension.objects.active().filter(member_id=viewer.pk)
+    active = active.order_by(F("ends_at").desc(nulls_first=True))  # the longest one shows
+    row = (
+        get_user_model()
+        .objects.filter(pk=viewer.pk)
+        .annotate(
+            moderates=is_moderator_column(f'"{get_user_model()._meta.db_table}"."id"'),
+            follows=Exists(EssayFollow.objects.filter(member_id=viewer.pk, post_id=post.pk)),
+            suspension_reason=Subquery(active.values("reason")[:1]),
+            suspension_end=Subquery(active.values("ends_at")[:1]),
+            suspended=Exists(active),
+        )
+        .values_list("moderates", "follows", "suspended", "suspension_reason", "suspension_end")
+        .first()
+    )
+    if row is None:
+        return False, None
+    moderates, follows, suspended, reason, ends_at = row
+    if not hasattr(viewer, "_perm_cache"):
+        viewer._moderator_cache = moderates
+    return follows, Suspension(reason=reason, ends_at=ends_at) if suspended else None
 
 
 def comment_thread(*, request, post) -> Thread:
@@ -259,15 +356,24 @@ def comment_thread(*, request, post) -> Thread:
     from comments.render import ModeratorTools, render_thread
 
     viewer = request.user
+    if viewer.is_authenticated:
+        thread_state = _viewer_state(viewer, post)  # also settles is_moderator, in one query
     moderating = is_moderator(viewer)
     open_ = post.comments_are_open()
+    page, newest_first = requested_page(request)
     thread = Thread(
         post=post,
         viewer_is_moderator=moderating,
         comments_open=open_,
         form=CommentForm(initial={"token": uuid.uuid4()}) if open_ else None,
+        page_number=page,
+        newest_first=newest_first,
     )
-    public_key = _public_thread_key(post, comments_open=open_)
+    if viewer.is_authenticated:
+        thread.is_following, suspension = thread_state
+        if suspension is not None:
+            thread.suspension_notice = suspension_notice(suspension)
+    public_key = _public_thread_key(post, comments_open=open_, page=page, newest_first=newest_first)
     cached = None if moderating else cache.get(public_key)
     # A cached public thread serves readers, and members with nothing of their own to see
     # differently (asked of the database only when there is a copy to serve: otherwise the
@@ -276,14 +382,32 @@ def comment_thread(*, request, post) -> Thread:
         not viewer.is_authenticated
         or not Comment.objects.filter(post=post).personal_to(viewer).exists()
     ):
-        thread.html = SafeString(cached)
+        thread.html, thread.has_next = SafeString(cached[0]), cached[1]
         return thread
     max_depth = setting("COMMENTS_MAX_DEPTH")
     essay_author_ids = {author.user_id for author in post.authors.all() if author.user_id}
-    rows = Comment.objects.for_thread(post=post, viewer=viewer)
-    thread.nodes = assemble(
-        _nodes_from_rows(rows, viewer=viewer, essay_author_ids=essay_author_ids)
+    # One query for the rows of the page's threads (their roots chosen in a subquery), one for
+    # whether another page follows: two, however many comments and pages.
+    per_page = setting("COMMENTS_PER_PAGE")
+    start = (page - 1) * per_page
+    roots = Comment.objects.thread_roots(post=post, viewer=viewer, newest_first=newest_first)
+    page_roots = roots[start : start + per_page + 1]  # one more: is there a next page?
+    rows = list(
+        Comment.objects.for_thread(post=post, viewer=viewer).filter(
+            Q(pk__in=page_roots) | Q(root_id__in=page_roots)
+        )
     )
+    if page > 1 and not rows:
+        raise Http404(_("There is no such page of comments."))
+    thread.nodes = assemble(
+        _nodes_from_rows(rows, viewer=viewer, essay_author_ids=essay_author_ids),
+        newest_first=newest_first,
+    )
+    # The extra thread only says that another page follows: it is the next page's first.
+    top_level = [node for node in thread.nodes if node.parent_node is None]
+    if len(top_level) > per_page:
+        thread.has_next = True
+        thread.nodes = thread.nodes[: thread.nodes.index(top_level[per_page])]
     personal = moderating
     for node in thread.nodes:
         node.can_reply = (
@@ -295,12 +419,21 @@ def comment_thread(*, request, post) -> Thread:
             author_id=node.author_id, status=node.status, created_at=node.created_at, user=viewer
         )
         personal = personal or node.can_edit or (node.is_own and node.is_pending)
+    for node in thread.nodes:
+        # The public copy offers Report on every published comment (whoever it is cached for;
+        # the service refuses one's own); a page of one's own leaves it off one's own comments.
+        node.can_report = (
+            node.status == Comment.Status.APPROVED
+            and not node.is_placeholder
+            and not moderating
+            and not (personal and node.is_own)
+        )
     if personal:
         tools = ModeratorTools(csrf_token=get_token(request), post=post) if moderating else None
         thread.html = render_thread(thread.nodes, tools=tools)
         return thread
     if cached is None:
-        cached = render_thread(thread.nodes)
-        cache.set(public_key, str(cached), PUBLIC_THREAD_SECONDS)
-    thread.html = SafeString(cached)
+        cached = (str(render_thread(thread.nodes)), thread.has_next)
+        cache.set(public_key, cached, PUBLIC_THREAD_SECONDS)
+    thread.html = SafeString(cached[0])
     return thread

@@ -3,21 +3,31 @@ from functools import wraps
 from http import HTTPStatus
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.views import safe_next_url
 from blog.models import Post
-from comments import queue, services
-from comments.forms import CommentForm, EditForm
-from comments.models import Comment, is_moderator
+from comments import following, queue, reporting, services, suspensions
+from comments.forms import (
+    CommentForm,
+    EditForm,
+    MailChoiceForm,
+    RedactForm,
+    ReportForm,
+    SuspensionForm,
+)
+from comments.models import Comment, EssayFollow, MailChoice, is_moderator
 from comments.render import render_item
-from comments.thread import node_from_comment
+from comments.thread import node_from_comment, page_of
 
 
 def moderator_required(view):
@@ -115,6 +125,8 @@ def comment_create(request, post_id):
             message=refusal.message,
             status=refusal.status,
         )
+    if data["follow"]:
+        following.essay_follow(member=request.user, post=post)
     notice = (
         _("Your comment is published.")
         if comment.is_public()
@@ -138,6 +150,19 @@ def comment_create(request, post_id):
         )
     messages.success(request, notice)
     return redirect(comment.get_absolute_url())
+
+
+@require_GET
+def comment_permalink(request, pk):
+    """A comment's lasting address: the essay's page that holds its thread, at the comment."""
+    comment = get_object_or_404(
+        Comment.objects.visible_to(request.user).select_related("post"), pk=pk
+    )
+    if not comment.post.is_published() and not request.user.is_staff:
+        raise Http404
+    page = page_of(comment, viewer=request.user)
+    query = f"?comments={page}" if page > 1 else ""
+    return redirect(f"{comment.post.get_absolute_url()}{query}#comment-{comment.pk}")
 
 
 @require_GET
@@ -188,14 +213,64 @@ def comment_edit(request, pk):
 
 @require_POST
 def comment_withdraw(request, pk):
-    """An author deletes their own comment within the edit window."""
+    """An author deletes their own comment (at any time)."""
     comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
     try:
         services.comment_withdraw(comment=comment, author=request.user)
     except services.CommentRefused as refusal:
         raise PermissionDenied(refusal.message) from refusal
     messages.success(request, _("Your comment is deleted."))
-    return redirect(f"{comment.post.get_absolute_url()}#comments")
+    return redirect(safe_next_url(request) or f"{comment.post.get_absolute_url()}#comments")
+
+
+@login_required
+@require_GET
+def my_comments(request):
+    """A member's own comments, with their status and a way to delete each."""
+    page = Paginator(Comment.objects.written_by(request.user), 50).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    for row in rows:
+        row.is_deletable = row.can_be_deleted_by(request.user)
+    return render(request, "comments/my_comments.html", {"page": page, "rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+def comment_report(request, pk):
+    """A member reports a published comment to the moderators."""
+    comment = get_object_or_404(
+        Comment.objects.public()
+        .select_related("post", "author")
+        .filter(post__in=Post.objects.published()),
+        pk=pk,
+    )
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    form = ReportForm(request.POST or None)
+    error, status = "", HTTPStatus.OK
+    if request.method == "POST":
+        status = HTTPStatus.BAD_REQUEST
+        if form.is_valid():
+            try:
+                reporting.comment_report(
+                    comment=comment, reporter=request.user, **form.cleaned_data
+                )
+            except services.CommentRefused as refusal:
+                error, status = refusal.message, refusal.status
+            else:
+                messages.success(request, _("Thanks — a moderator will look at it."))
+                return redirect(comment.get_absolute_url())
+    return render(
+        request,
+        "comments/comment_report.html",
+        {
+            "comment": comment,
+            "node": node_from_comment(comment, viewer=request.user),
+            "post": comment.post,
+            "form": form,
+            "error": error,
+        },
+        status=status,
+    )
 
 
 @moderator_required
@@ -226,4 +301,135 @@ def comment_history(request, pk):
         request,
         "comments/comment_history.html",
         {"comment": comment, "events": events, "revisions": revisions},
+    )
+
+
+@require_POST
+def essay_follow(request, post_id):
+    """Follow or stop following an essay's comments (the button above the thread)."""
+    post = get_object_or_404(Post.objects.published(), pk=post_id)
+    back = f"{post.get_absolute_url()}#comments"
+    if not request.user.is_authenticated:
+        return redirect_to_login(back)
+    if request.POST.get("action") == "unfollow":
+        following.essay_unfollow(member=request.user, post=post)
+        messages.success(request, _("You will get no more mail about comments on this essay."))
+    else:
+        following.essay_follow(member=request.user, post=post)
+        messages.success(request, _("You will get an e-mail when someone comments here."))
+    return redirect(back)
+
+
+@csrf_exempt  # mail programs post here (RFC 8058); the signed token is the authority
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """One-click unsubscribe from a mail, without signing in. GET only asks (link scanners
+    follow links); POST, from the page or the mail program, does it."""
+    from django.contrib.auth import get_user_model
+
+    try:
+        member_id, topic = following.read_unsubscribe_token(token)
+        member = get_user_model().objects.filter(pk=member_id, is_active=True).first()
+        if member is None:
+            raise following.BadUnsubscribeLink(_("This unsubscribe link is not valid."))
+        done = following.unsubscribe(member=member, topic=topic) if request.method == "POST" else ""
+    except following.BadUnsubscribeLink as bad:
+        return render(
+            request,
+            "comments/unsubscribe.html",
+            {"error": bad.message},
+            status=HTTPStatus.BAD_REQUEST,
+        )
+    return render(request, "comments/unsubscribe.html", {"done": done})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mail_settings(request):
+    """Every comment mail a member gets, and how often: changed here."""
+    form = MailChoiceForm(request.POST or None, instance=MailChoice.of(request.user))
+    if request.method == "POST":
+        unfollow = request.POST.get("unfollow", "")
+        if unfollow.isascii() and unfollow.isdigit():
+            following.essay_unfollow(member=request.user, post=int(unfollow))
+            messages.success(request, _("You no longer follow that essay."))
+            return redirect("my_comments:mail")
+        if form.is_valid():
+            following.mail_choice_update(member=request.user, **form.cleaned_data)
+            messages.success(request, _("Your mail choices are saved."))
+            return redirect("my_comments:mail")
+    follows = list(
+        EssayFollow.objects.filter(member=request.user)
+        .select_related("post")
+        .order_by("-created_at")
+    )
+    status = HTTPStatus.BAD_REQUEST if form.errors else HTTPStatus.OK
+    return render(
+        request, "comments/mail_settings.html", {"form": form, "follows": follows}, status=status
+    )
+
+
+@moderator_required
+@require_http_methods(["GET", "POST"])
+def member_suspension(request, user_id):
+    """A moderator suspends a member (with a reason, until a date or indefinitely) or lifts it."""
+    from django.contrib.auth import get_user_model
+
+    member = get_object_or_404(get_user_model(), pk=user_id)
+    form = SuspensionForm(request.POST if request.POST.get("action") == "suspend" else None)
+    error, status = "", HTTPStatus.OK
+    if request.method == "POST":
+        status = HTTPStatus.BAD_REQUEST
+        try:
+            if request.POST.get("action") == "lift":
+                suspensions.member_unsuspend(member=member, moderator=request.user)
+                messages.success(request, _("The suspension is lifted."))
+                return redirect(request.path)
+            if form.is_valid():
+                suspensions.member_suspend(
+                    member=member, moderator=request.user, **form.cleaned_data
+                )
+                messages.success(request, _("The member is suspended."))
+                return redirect(request.path)
+        except suspensions.SuspensionRefused as refusal:
+            error = refusal.message
+    return render(
+        request,
+        "comments/member_suspension.html",
+        {
+            "member": member,
+            "current": suspensions.active_suspension(member),
+            "form": form,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@moderator_required
+@require_http_methods(["GET", "POST"])
+def comment_redact(request, pk):
+    """A moderator edits the text readers see, with a required reason."""
+    comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+    form = RedactForm(request.POST or None, initial={"body": comment.body})
+    error, status = "", HTTPStatus.OK
+    if request.method == "POST":
+        status = HTTPStatus.BAD_REQUEST
+        if form.is_valid():
+            try:
+                services.comment_redact(
+                    comment=comment, moderator=request.user, **form.cleaned_data
+                )
+            except services.CommentRefused as refusal:
+                error = refusal.message
+            else:
+                messages.success(
+                    request, _("The comment is edited; its original is in the history.")
+                )
+                return redirect(comment.get_absolute_url())
+    return render(
+        request,
+        "comments/comment_redact.html",
+        {"comment": comment, "post": comment.post, "form": form, "error": error},
+        status=status,
     )

@@ -138,6 +138,13 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Only for the comment card (comments/render.py), the one fragment rendered per comment.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "config.jinja2.environment"},
+    },
 ]
 
 # Widgets render with the site's templates too (the admin's Markdown editor is one).
@@ -447,6 +454,8 @@ TASKS = {
 COMMENTS_MAIL_ATTEMPTS = env_int("COMMENTS_MAIL_ATTEMPTS", 5)
 COMMENTS_MAIL_RETRY_SECONDS = env_int("COMMENTS_MAIL_RETRY_SECONDS", 60)
 COMMENTS_MODERATOR_MAIL_INTERVAL = env_int("COMMENTS_MODERATOR_MAIL_INTERVAL", 10 * 60)
+# Seconds a member waits between two comments (moderators exempt); 0 turns the check off.
+COMMENTS_FLOOD_SECONDS = env_int("COMMENTS_FLOOD_SECONDS", 15)
 
 
 def site_url() -> str:

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.admin_login import admin_login
+from comments.urls import member_urlpatterns as my_comments_urls
 from config import security, views
 
 admin.site.site_header = "Lectern administration"
@@ -19,6 +20,7 @@ urlpatterns = [
     # Before admin.site.urls, so that this rate-limited view answers the admin's own login URL.
     path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
+    path("accounts/me/", include((my_comments_urls, "my_comments"))),
     path("accounts/me/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("comments/", include("comments.urls")),

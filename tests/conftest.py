@@ -27,6 +27,8 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SOCIALACCOUNT_PROVIDERS = {}
+    # Tests post in quick succession; tests/comments/test_bad_input.py turns the flood check on.
+    settings.COMMENTS_FLOOD_SECONDS = 0
     cache.clear()
 
 

@@ -167,6 +167,8 @@ def django_environment(*, database_url: str, redis_url: str = "", **extra: str) 
         DJANGO_SECURE_SSL_REDIRECT="false",  # plain http on the loopback, no proxy in front
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",  # nothing leaves
         LOG_LEVEL="WARNING",
+        # Test members post in quick succession (as tests/conftest.py allows in-process).
+        COMMENTS_FLOOD_SECONDS="0",
     )
     if redis_url:
         env["REDIS_URL"] = redis_url

@@ -190,6 +190,41 @@
     });
   }
 
+  // "Show more": the next page of threads is fetched and added in place; without JavaScript
+  // the same link opens that page (?comments=N).
+  function enhancePaging(section) {
+    section.addEventListener("click", function (event) {
+      var link = event.target.closest("a[data-show-more]");
+      if (!link) return;
+      event.preventDefault();
+      link.setAttribute("aria-busy", "true");
+      fetch(link.href, { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) throw new Error(response.status);
+          return response.text();
+        })
+        .then(function (html) {
+          var next = new DOMParser().parseFromString(html, "text/html");
+          var list = section.querySelector("[data-comment-list]");
+          var more = next.querySelector("#comments [data-comment-list]");
+          Array.prototype.slice.call(more.children).forEach(function (item) {
+            list.appendChild(document.adoptNode(item));
+          });
+          var pages = section.querySelector("[data-comment-pages]");
+          var nextLink = next.querySelector("#comments [data-show-more]");
+          if (nextLink) {
+            link.href = nextLink.href;
+            link.removeAttribute("aria-busy");
+          } else {
+            pages.remove();
+          }
+        })
+        .catch(function () {
+          window.location.href = link.href; // the page itself still works
+        });
+    });
+  }
+
   function enhanceQueue() {
     var all = document.querySelector("[data-select-all]");
     if (!all) return;
@@ -221,7 +256,10 @@
   }
 
   var section = document.getElementById("comments");
-  if (section) enhanceThread(section);
+  if (section) {
+    enhanceThread(section);
+    enhancePaging(section);
+  }
   followOldAnchor();
   enhanceQueue();
 })();

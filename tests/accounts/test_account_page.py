@@ -112,8 +112,14 @@ def test_member_cannot_disconnect_someone_elses_sign_in_method(client):
         ("  Lena   Rossi ", "Lena Rossi", True),
         ("Lena\x07 Rossi\x1b", "Lena Rossi", True),
         ("", "sso name", False),
+        ("\u200b\u200d \u2060\ufeff", "sso name", False),
     ],
-    ids=["own name", "control characters dropped", "empty: back to the provider's"],
+    ids=[
+        "own name",
+        "control characters dropped",
+        "empty: back to the provider's",
+        "only invisible characters: empty",
+    ],
 )
 def test_member_edits_display_name_and_notification_choice(client, typed, saved_name, chosen):
     member = make_member("sso", display_name="Elena")

@@ -59,4 +59,4 @@ def test_mail_links_use_site_url(essay, mailoutbox, django_capture_on_commit_cal
     with django_capture_on_commit_callbacks(execute=True):
         services.comment_approve(comment=reply, moderator=make_moderator())
 
-    assert f"{SITE}{essay.get_absolute_url()}" in mailoutbox[0].body
+    assert f"{SITE}{reply.get_absolute_url()}" in mailoutbox[0].body  # the reply's permalink

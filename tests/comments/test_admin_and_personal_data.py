@@ -78,7 +78,7 @@ def test_a_members_export_lists_every_comment_with_its_status(member, post):
         ("Visible", "approved"),
         ("Flagged", "spam"),
     ]
-    assert exported[0]["url"].endswith(f"#comment-{exported[0]['id']}")
+    assert exported[0]["url"].endswith(f"/comments/{exported[0]['id']}/")  # its permalink
 
 
 def test_erasing_a_member_keeps_answered_comments_as_former_member_and_deletes_the_rest(

@@ -43,7 +43,7 @@ def test_the_parent_author_hears_of_a_published_reply_only_when_they_asked(
 
     assert [mail.to for mail in mailoutbox] == [[asked.email]]
     assert "replied to you" in mailoutbox[0].subject
-    assert f"#comment-{replies[0].pk}" in mailoutbox[0].body
+    assert f"/comments/{replies[0].pk}/" in mailoutbox[0].body  # the reply's permalink
 
 
 def test_no_mail_is_sent_when_the_transaction_does_not_commit(post, member, mailoutbox):

@@ -98,8 +98,8 @@ def test_comments_show_permalink_avatar_badges_and_reply_context(client):
 
 @pytest.mark.parametrize("viewer", ["anonymous", "member", "moderator"])
 def test_names_and_avatar_addresses_of_commenters_are_shown_escaped(client, post, viewer):
-    # The thread's markup is built in Python (comments.render): nothing a member chose may
-    # reach the page as markup, whoever looks at it.
+    # The card is autoescaped by Jinja2 (MarkupSafe spells quotes &#34; and &#39;): nothing a
+    # member chose may reach the page as markup, whoever looks at it.
     nasty = make_user(
         display_name="<b>\"Bold\" & 'Brash'</b>", avatar_url='https://img.example/a.png?"x"<y>'
     )
@@ -111,11 +111,11 @@ def test_names_and_avatar_addresses_of_commenters_are_shown_escaped(client, post
 
     html = client.get(post.get_absolute_url()).content.decode()
 
-    escaped = "&lt;b&gt;&quot;Bold&quot; &amp; &#x27;Brash&#x27;&lt;/b&gt;"
+    escaped = "&lt;b&gt;&#34;Bold&#34; &amp; &#39;Brash&#39;&lt;/b&gt;"
     assert f'<span class="comment__author">{escaped}</span>' in html
     assert f'in reply to <a href="#comment-{first.pk}">{escaped}</a>' in html
     assert f'data-reply-name="{escaped}"' in html
-    assert 'src="https://img.example/a.png?&quot;x&quot;&lt;y&gt;"' in html
+    assert 'src="https://img.example/a.png?&#34;x&#34;&lt;y&gt;"' in html
     assert "&lt;i&gt;Guest&lt;/i&gt;" in html
     assert "<b>" not in html and "<i>Guest" not in html and "<y>" not in html
 

@@ -35,7 +35,7 @@ def test_template_free_widgets_write_exactly_what_djangos_templates_write(
     [
         None,
         {"body": "", "parent": "x", "token": "not-a-uuid"},
-        {"body": "<b>bold</b>", "parent": "3", "notify": "on"},
+        {"body": "<b>bold</b>", "parent": "3", "notify": "on", "follow": "on"},
     ],
 )
 def test_comment_form_fields_render_as_with_djangos_stock_widgets(data):
@@ -48,6 +48,7 @@ def test_comment_form_fields_render_as_with_djangos_stock_widgets(data):
         ("parent", forms.HiddenInput()),
         ("token", forms.HiddenInput()),
         ("notify", forms.CheckboxInput()),
+        ("follow", forms.CheckboxInput()),
     ]:
         widget.attrs.update(stock.fields[name].widget_attrs(widget))  # as Field.__init__ does
         stock.fields[name].widget = widget

@@ -156,8 +156,9 @@ def test_a_published_reply_is_announced_to_the_parent_author_by_the_worker(start
     [mail] = worker.wait_for_mails(1)
     assert mail["To"] == parent_author.email
     assert mail["Subject"] == "Bo replied to you on “On Care”"
-    assert f"#comment-{reply.pk}" in body_of(mail)
+    assert f"/comments/{reply.pk}/" in body_of(mail)  # the reply's permalink
     assert "Agreed!" in body_of(mail)
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
 def test_comments_arriving_in_a_moderators_quiet_period_get_one_digest_when_it_ends(

@@ -1,0 +1,83 @@
+"""The comment card is one template: the thread, a reply posted with JavaScript, the reply page
+and the moderation queue all show a comment the same way, escaped."""
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from comments.models import Comment
+from tests.factories import make_comment, make_user
+
+pytestmark = pytest.mark.django_db
+
+NASTY = "<b>\"Bold\" & 'Brash'</b>"
+ESCAPED = "&lt;b&gt;&#34;Bold&#34; &amp; &#39;Brash&#39;&lt;/b&gt;"  # MarkupSafe's spelling
+WRITTEN_AT = datetime(2026, 3, 3, 14, 5, tzinfo=UTC)
+
+
+def _card(html: str, pk: int) -> str:
+    """The <article> of comment `pk` in a page."""
+    # The queue's items are "queue-<pk>": the page's own anchors are not the thread's.
+    start = max(html.find(f'id="comment-{pk}"'), html.find(f'id="queue-{pk}"'))
+    article = html.index('<article class="comment__card">', start)
+    return html[article : html.index("</article>", article) + len("</article>")]
+
+
+def _author_part(card: str) -> str:
+    return card[: card.index('<a class="comment__date"')]
+
+
+@pytest.fixture
+def nasty_comment(post):
+    author = make_user(display_name=NASTY, avatar_url='https://img.example/a.png?"x"<y>')
+    comment = make_comment(post=post, author=author, body="Plain <words> & more")
+    Comment.objects.filter(pk=comment.pk).update(created_at=WRITTEN_AT)
+    comment.refresh_from_db()
+    return comment
+
+
+def test_every_place_shows_the_same_escaped_avatar_name_and_date(
+    client, member, moderator, nasty_comment, post
+):
+    member_client = Client()
+    member_client.force_login(member)
+    essay = client.get(post.get_absolute_url()).content.decode()
+    reply_page = client.get(reverse("comments:reply", args=[nasty_comment.pk])).content.decode()
+    client.force_login(moderator)
+    queue = client.get(reverse("comments:queue") + "?status=approved").content.decode()
+    posted = member_client.post(
+        reverse("comments:create", args=[post.pk]),
+        {
+            "body": "A reply",
+            "parent": nasty_comment.pk,
+            "token": "6f1d1c70-8d0b-4c3a-9a55-1d2b7c2e4f00",
+        },
+        HTTP_ACCEPT="application/json",
+    ).json()
+
+    cards = [_card(page, nasty_comment.pk) for page in (essay, reply_page, queue)]
+    assert len({_author_part(card) for card in cards}) == 1
+    for card in cards:
+        assert f'<span class="comment__author">{ESCAPED}</span>' in card
+        assert 'src="https://img.example/a.png?&#34;x&#34;&lt;y&gt;"' in card
+        assert '<time datetime="2026-03-03T14:05:00+00:00">3 March 2026 at 14:05</time>' in card
+        assert "Plain &lt;words&gt; &amp; more" in card
+        assert "<b>" not in card and "<y>" not in card
+    assert f'in reply to <a href="#comment-{nasty_comment.pk}">{ESCAPED}</a>' in posted["html"]
+
+
+def test_a_member_without_a_picture_gets_the_same_initials_everywhere(client, moderator, post):
+    comment = make_comment(post=post, author=make_user(display_name="grace hopper"))
+
+    essay = client.get(post.get_absolute_url()).content.decode()
+    client.force_login(moderator)
+    queue = client.get(reverse("comments:queue") + "?status=approved").content.decode()
+
+    avatars = {
+        re.search(r'<span class="comment-avatar[^>]*>GH</span>', _card(page, comment.pk))[0]
+        for page in (essay, queue)
+    }
+    assert len(avatars) == 1
