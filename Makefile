@@ -79,7 +79,11 @@ check-port:
 run: venv check-port
 	$(PY) -m config.embedded_db start
 	$(PY) manage.py demo --migrate
+	@echo ""
 	@echo "Lectern is at http://127.0.0.1:$(PORT)/ (Ctrl-C stops the web server; 'make stop-db' stops the database)"
+	@echo "  Readers: browse as you are. Members: the dashed 'Demo member' button under any essay signs you in."
+	@echo "  Editors and moderators: create an admin account with 'make superuser', then open http://127.0.0.1:$(PORT)/admin/"
+	@echo ""
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The task worker as production runs it, on the database queue. `make run` runs tasks at once;
