@@ -18,7 +18,8 @@ from xml.etree.ElementTree import iterparse as StdlibIterparse
 from defusedxml import DefusedXmlException, DTDForbidden
 from defusedxml.ElementTree import iterparse
 
-WP_NAMESPACE = "http://wordpress.org/export/"
+# WordPress.com writes its exports with https:// namespaces, self-hosted WordPress with http://.
+WP_NAMESPACES = ("http://wordpress.org/export/", "https://wordpress.org/export/")
 NAMESPACES = {
     "http://purl.org/rss/1.0/modules/content/": "content",
     "http://purl.org/dc/elements/1.1/": "dc",
@@ -104,7 +105,7 @@ def _name(tag: str) -> str:
     name = tag
     if tag.startswith("{"):
         uri, _, local = tag[1:].partition("}")
-        if uri.startswith(WP_NAMESPACE):
+        if uri.startswith(WP_NAMESPACES):
             kind = "excerpt" if uri.rstrip("/").endswith("excerpt") else "wp"
             name = f"{kind}:{local}"
         else:

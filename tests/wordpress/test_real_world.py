@@ -1,0 +1,23 @@
+"""Shapes real exports have that the tidy ones in test_import.py do not: what WordPress.com
+writes, menus, hand-edited files. Each test is a small file of our own reproducing a problem
+met while importing public exports."""
+
+import pytest
+
+from blog.models import Post
+from comments.models import Comment
+from tests.wordpress.wxr_files import author, comment, export, item
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_wordpress_com_export_with_https_namespaces_is_read(run_import):
+    # WordPress.com declares xmlns:wp="https://wordpress.org/export/1.2/" (and excerpt alike).
+    document = export(
+        author(), item(7, title="From WordPress.com", excerpt="Short.", comments=[comment(3)])
+    ).replace("http://wordpress.org/export/", "https://wordpress.org/export/")
+    out = run_import(document)
+    post = Post.objects.get(title="From WordPress.com")
+    assert post.dek == "Short."
+    assert Comment.objects.filter(post=post).count() == 1
+    assert "Essays: 1 published (1 created)" in out
