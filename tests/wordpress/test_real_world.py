@@ -21,3 +21,16 @@ def test_a_wordpress_com_export_with_https_namespaces_is_read(run_import):
     assert post.dek == "Short."
     assert Comment.objects.filter(post=post).count() == 1
     assert "Essays: 1 published (1 created)" in out
+
+
+def test_menu_entries_sharing_an_id_do_not_stop_the_import(run_import):
+    # WordPress.com repeats a menu entry's id in each menu it belongs to.
+    document = export(
+        author(),
+        item(1, title="Kept"),
+        item(40, title="", kind="nav_menu_item"),
+        item(40, title="", kind="nav_menu_item"),
+    )
+    out = run_import(document)
+    assert Post.objects.get().title == "Kept"
+    assert "2 items of type nav_menu_item" in out
