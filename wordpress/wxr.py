@@ -119,11 +119,18 @@ def _fields(element) -> dict:
     return {_name(child.tag): (child.text or "") for child in element}
 
 
+# WordPress ids are unsigned 64-bit numbers; Postgres keeps them as signed ones.
+MAX_ID = 2**63 - 1
+
+
 def _int(value: str, what: str) -> int:
     value = value.strip()
-    if not value.lstrip("-").isdigit():
+    if not value.isascii() or not value.isdigit():
         raise WxrError(f"{what}: “{value[:40]}” is not a number.")
-    return int(value)
+    number = int(value)
+    if number > MAX_ID:
+        raise WxrError(f"{what}: {value[:40]} is out of range for an id.")
+    return number
 
 
 def parse_date(value: str, what: str) -> datetime | None:

@@ -90,3 +90,20 @@ def test_an_unknown_author_map_slug_is_refused_before_reading(tmp_path):
 def test_a_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         call_command("import_wordpress", str(tmp_path / "nope.xml"))
+
+
+@pytest.mark.parametrize(
+    ("post_id", "comment_id", "expected"),
+    [
+        ("99999999999999999999", "1", "out of range"),
+        ("1", "9223372036854775808", "out of range"),
+        ("-5", "1", "“-5” is not a number"),
+        ("1", "-7", "“-7” is not a number"),
+        ("1", "٣", "“٣” is not a number"),  # an Arabic-Indic digit: isdigit(), yet no id
+    ],
+)
+def test_ids_a_database_cannot_hold_are_refused(tmp_path, post_id, comment_id, expected):
+    document = export(author(), item(1, comments=[comment(1)]))
+    document = document.replace("<wp:post_id>1<", f"<wp:post_id>{post_id}<")
+    document = document.replace("<wp:comment_id>1<", f"<wp:comment_id>{comment_id}<")
+    _refused(tmp_path, document.encode(), expected)
