@@ -44,6 +44,12 @@ def source_key(site) -> str:
     return (site.base_blog_url or site.link or site.base_site_url).rstrip("/")[:200]
 
 
+def _original(original_id) -> str:
+    # WordPress logins have at most 60 characters; a longer one (a hand-made export) is cut to
+    # what ImportedObject.original_id holds, the same way on every run.
+    return str(original_id)[:100]
+
+
 class Importer:
     def __init__(self, *, path, survey, uploads, author_map=None, zone=None, progress=None):
         self.path, self.survey, self.uploads = path, survey, uploads
@@ -54,7 +60,8 @@ class Importer:
         self.summary = Summary()
         self.source = source_key(survey.site)
         self.home = permalinks.home_path(survey.site)
-        self.label = f"{SOURCE_NAME} ({urlsplit(self.source).netloc or self.source})"
+        # Redirect.source holds 60 characters; a WordPress.com address can be longer.
+        self.label = f"{SOURCE_NAME} ({urlsplit(self.source).netloc or self.source})"[:60]
         self.authors = {}  # login → Author
         self.logins_by_id = {}  # WordPress user id → login
         self.terms = {}  # (kind, slug) → name, from the channel's term lists
@@ -124,13 +131,13 @@ class Importer:
                 (link.kind, link.original_id): link
                 for link in ImportedObject.objects.filter(source=self.source)
             }
-        return self._links.get((kind, str(original_id)))
+        return self._links.get((kind, _original(original_id)))
 
     def _remember(self, kind, original_id, object_id, *, checksum="", email=""):
         link = ImportedObject(
             source=self.source,
             kind=kind,
-            original_id=str(original_id),
+            original_id=_original(original_id),
             object_id=object_id,
             checksum=checksum,
             email=email,
@@ -160,7 +167,7 @@ class Importer:
         else:
             full_name = f"{record.first_name} {record.last_name}".strip()
             name = tidy_name(record.display_name or full_name or record.login)[:150]
-            author = Author(name=name or record.login)
+            author = Author(name=name or record.login[:150])
             author.slug = unique_slug(Author.objects.all(), record.login, max_length=160)
             author.save()
             self.summary.authors["created"] += 1
