@@ -256,14 +256,37 @@ class _Prefixed:
         return self.rest.read(size)
 
 
+UTF8_BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+HEAD_SIZE = 64 * 1024
+XML_SPACE = b" \t\r\n"
+
+
+def _opened(stream) -> tuple[bytes, _Prefixed]:
+    """The document's first bytes, and the stream to parse. Blank lines before the XML
+    declaration (a theme or plugin printing them during the export, a common WordPress fault)
+    make the file ill-formed to any parser: they are skipped, as WordPress's importer does."""
+    head = stream.read(HEAD_SIZE)
+    if not head.startswith(UTF16_BOMS):
+        bom = UTF8_BOM if head.startswith(UTF8_BOM) else b""
+        body = head[len(bom) :].lstrip(XML_SPACE)
+        while not body and (more := stream.read(HEAD_SIZE)):
+            body = more.lstrip(XML_SPACE)  # whitespace is dropped as it is read, never kept
+        if len(body) < HEAD_SIZE:
+            body += stream.read(HEAD_SIZE - len(body))
+        head = bom + body
+    return head, _Prefixed(head, stream)
+
+
 def _checked_prolog(stream):
     """The stream, once its prolog is known to declare no document type (hence no entities)."""
-    head = stream.read(64 * 1024)
-    root = re.search(rb"<[A-Za-z_]", head)
-    prolog = head[: root.start()] if root else head
-    if b"<!DOCTYPE" in prolog or b"\x00" in prolog:
+    head, prefixed = _opened(stream)
+    text = head.decode("utf-16", "ignore").encode() if head.startswith(UTF16_BOMS) else head
+    root = re.search(rb"<[A-Za-z_]", text)
+    # No root element within the first bytes: a prolog that long is refused too, never read.
+    if root is None or b"<!DOCTYPE" in text[: root.start()] or b"\x00" in text[: root.start()]:
         raise DTDForbidden(None, None, None)
-    return _Prefixed(head, stream)
+    return prefixed
 
 
 def _parse(stream, *, checked: bool):
@@ -273,7 +296,7 @@ def _parse(stream, *, checked: bool):
     if checked:
         # No document type, so no entity can be declared: nothing to expand or fetch.
         return StdlibIterparse(_checked_prolog(stream), events=("start", "end"))  # noqa: S314
-    return iterparse(stream, events=("start", "end"), forbid_dtd=True)
+    return iterparse(_opened(stream)[1], events=("start", "end"), forbid_dtd=True)
 
 
 def _records(stream, *, checked=False) -> Iterator:
@@ -322,6 +345,12 @@ def _records(stream, *, checked=False) -> Iterator:
         yield site
 
 
+def _is_export(name: str) -> bool:
+    # A zip made on a Mac also holds "__MACOSX/._name.xml", resource forks that are not XML.
+    base = name.rpartition("/")[2]
+    return base.lower().endswith(".xml") and not base.startswith("._")
+
+
 @contextmanager
 def open_documents(path):
     """The XML documents of an export file: itself, its gunzipped content, or the .xml files of
@@ -337,7 +366,7 @@ def open_documents(path):
         except (zipfile.BadZipFile, OSError) as error:
             raise WxrError(f"The zip file is damaged: {error}.") from None
         with archive:
-            names = sorted(n for n in archive.namelist() if n.lower().endswith(".xml"))
+            names = sorted(n for n in archive.namelist() if _is_export(n))
             if not names:
                 raise WxrError("The zip file holds no .xml export.")
             streams = [archive.open(name) for name in names]

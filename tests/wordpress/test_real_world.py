@@ -2,6 +2,8 @@
 writes, menus, hand-edited files. Each test is a small file of our own reproducing a problem
 met while importing public exports."""
 
+import zipfile
+
 import pytest
 
 from blog.models import Post
@@ -50,3 +52,32 @@ def test_long_addresses_logins_and_term_slugs_import_without_error(run_import, c
     assert run_import(document).count("unchanged") >= 1  # a re-run finds the same rows
     assert Post.objects.count() == 2
     assert client.get("/?p=1").status_code == 301
+
+
+@pytest.mark.parametrize(
+    "prefix", [b"\n\n  ", b"\xef\xbb\xbf\r\n", b"\n" * 200_000], ids=["blank", "bom", "long"]
+)
+def test_blank_lines_before_the_xml_declaration_are_skipped(run_import, prefix):
+    # A theme or plugin that prints blank lines during the export puts them before <?xml.
+    data = prefix + export(author(), item(1, title="After blank lines")).encode()
+    run_import(None, data=data)
+    assert Post.objects.get().title == "After blank lines"
+
+
+def test_a_utf16_export_is_read(run_import):
+    # What "Save as Unicode" in Windows' Notepad writes.
+    document = export(author(), item(1, title="Ünïcödé 中文 🎉"))
+    data = document.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+    run_import(None, data=data)
+    assert Post.objects.get().title == "Ünïcödé 中文 🎉"
+
+
+def test_a_zip_made_on_a_mac_is_read_without_its_resource_forks(run_import, tmp_path):
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("blog.wordpress.000.xml", export(author(), item(1, comments=[comment(1)])))
+        archive.writestr("blog.wordpress.001.xml", export(author(), item(2, title="Second")))
+        archive.writestr("__MACOSX/._blog.wordpress.000.xml", b"\x00\x05\x16\x07Mac OS X")
+    run_import(None, data=path.read_bytes(), name="export.zip")
+    assert Post.objects.count() == 2
+    assert Comment.objects.count() == 1
