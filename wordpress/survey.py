@@ -69,11 +69,6 @@ def _item(survey, item, post_ids, comment_posts, replies) -> None:
             # Real zones are within ±14 h, in quarter hours; anything else is not a zone.
             if abs(offset) <= timedelta(hours=14) and offset % timedelta(minutes=15) == timedelta():
                 survey.utc_offset = offset
-    if item.comments and item.post_type not in ("post", "page", "attachment"):
-        raise wxr.WxrError(
-            f"Item {item.wp_id} is a {item.post_type}, not a post, yet has comments: the "
-            "comments reference a post that is not in the file."
-        )
     for comment in item.comments:
         if comment.wp_id in comment_posts:
             raise wxr.WxrError(f"Two comments have the same id, {comment.wp_id}.")

@@ -45,7 +45,6 @@ RSS_NOT_WXR = b'<rss version="2.0"><channel><title>x</title><item/></channel></r
 ACROSS_POSTS = export(
     author(), item(1, comments=[comment(5, parent=6)]), item(2, comments=[comment(6)])
 )
-ON_A_MENU_ITEM = export(author(), item(1, kind="nav_menu_item", comments=[comment(5)]))
 BAD_INPUT = {
     "not-xml": (b"this is not xml at all", "not well-formed XML"),
     "xml-not-wxr": (b'<?xml version="1.0"?><html><body/></html>', "not a WordPress export"),
@@ -59,7 +58,6 @@ BAD_INPUT = {
         "the date “12/05/2019” does not parse",
     ),
     "comment-across-posts": (ACROSS_POSTS.encode(), "belongs to another item"),
-    "comment-on-non-post": (ON_A_MENU_ITEM.encode(), "reference a post that is not in the file"),
     "invalid-utf8": (_with_bytes(b"First \xff\xfe paragraph."), "not UTF-8"),
     "control-character": (_with_bytes(b"First \x01 paragraph."), "invalid characters"),
 }

@@ -90,3 +90,16 @@ def test_an_essay_longer_than_a_search_index_entry_holds_still_imports(run_impor
     post = Post.objects.get()
     assert post.word_count == 400_000
     assert client.get("/search/", {"q": "word17"}).content.count(b"/a-book/") >= 1
+
+
+def test_reviews_on_shop_products_are_skipped_not_a_reason_to_refuse(run_import):
+    # A WooCommerce site's export: products (a custom post type) with reviews as comments.
+    document = export(
+        author(),
+        item(1, kind="product", comments=[comment(1, kind="review"), comment(2, kind="review")]),
+        item(2, title="An essay", comments=[comment(3)]),
+    )
+    out = run_import(document)
+    assert Post.objects.get().title == "An essay"
+    assert Comment.objects.count() == 1
+    assert "2 comments on items of type product" in out
