@@ -142,9 +142,13 @@ def parse_date(value: str, what: str) -> datetime | None:
         # fromisoformat(): strptime's equal for WordPress's format, at a tenth of the cost.
         if len(value) != 19 or value[10] != " ":
             raise ValueError(value)
-        return datetime.fromisoformat(value)
+        parsed = datetime.fromisoformat(value)
     except ValueError:
         raise WxrError(f"{what}: the date “{value[:40]}” does not parse.") from None
+    # Shifted by a time zone, year 1 or 9999 falls outside what Postgres and Python can hold.
+    if not 1000 <= parsed.year <= 9000:
+        raise WxrError(f"{what}: the date “{value}” is out of range.")
+    return parsed
 
 
 def _author(element) -> Author:

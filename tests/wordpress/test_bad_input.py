@@ -57,6 +57,16 @@ BAD_INPUT = {
         export(author(), item(1, date_gmt="12/05/2019")).encode(),
         "the date “12/05/2019” does not parse",
     ),
+    "year-one": (
+        export(
+            author(), item(1, date="0001-01-01 05:00:00", date_gmt="0001-01-01 00:00:00")
+        ).encode(),
+        "the date “0001-01-01 05:00:00” is out of range",
+    ),
+    "year-9999": (
+        export(author(), item(1, comments=[comment(1, date_gmt="9999-12-31 23:59:59")])).encode(),
+        "the date “9999-12-31 23:59:59” is out of range",
+    ),
     "comment-across-posts": (ACROSS_POSTS.encode(), "belongs to another item"),
     "invalid-utf8": (_with_bytes(b"First \xff\xfe paragraph."), "not UTF-8"),
     "control-character": (_with_bytes(b"First \x01 paragraph."), "invalid characters"),
