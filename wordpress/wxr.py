@@ -303,9 +303,33 @@ def _parse(stream, *, checked: bool):
     return iterparse(_opened(stream)[1], events=("start", "end"), forbid_dtd=True)
 
 
+# The most one <item> (a post with all its comments) may take. An item is held in memory
+# whole, so without a bound a few megabytes of gzip or zip could unpack into gigabytes of one
+# post body (a "zip bomb"). 50,000 comments of a kilobyte each fit, with room to spare.
+MAX_RECORD_BYTES = 100 * 1024 * 1024
+
+
+class _Bounded:
+    """A stream that refuses to give more than MAX_RECORD_BYTES between two records."""
+
+    def __init__(self, stream):
+        self.stream, self.since_record = stream, 0
+
+    def read(self, size=-1):
+        chunk = self.stream.read(size)
+        self.since_record += len(chunk)
+        if self.since_record > MAX_RECORD_BYTES:
+            raise WxrError(
+                f"One item of the export is larger than {MAX_RECORD_BYTES // 2**20} MB: "
+                "a damaged file or a compressed bomb, not a WordPress export."
+            )
+        return chunk
+
+
 def _records(stream, *, checked=False) -> Iterator:
     """Site, Author, Term and Item records of one XML document, in file order."""
     site, announced, depth, channel = Site(), False, 0, None
+    stream = _Bounded(stream)
     for event, element in _parse(stream, checked=checked):
         if event == "start":
             depth += 1
@@ -341,6 +365,7 @@ def _records(stream, *, checked=False) -> Iterator:
         # Each record is built: drop its elements, so memory holds one item at a time.
         element.clear()
         channel.remove(element)
+        stream.since_record = 0
     if channel is None:
         raise WxrError("This is XML, but not a WordPress export (no <channel>).")
     if not announced:
