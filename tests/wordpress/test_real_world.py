@@ -103,3 +103,38 @@ def test_reviews_on_shop_products_are_skipped_not_a_reason_to_refuse(run_import)
     assert Post.objects.get().title == "An essay"
     assert Comment.objects.count() == 1
     assert "2 comments on items of type product" in out
+
+
+def test_uploads_with_long_names_dot_segments_or_symlinks_out(run_import, tmp_path, settings):
+    from tests.factories import image_bytes
+
+    uploads, outside = tmp_path / "uploads", tmp_path / "outside"
+    (uploads / "2019/05").mkdir(parents=True)
+    outside.mkdir()
+    long_name = "a-photograph-" + "n" * 110 + ".jpg"  # longer than a file field holds
+    for name in (long_name, "cat.jpg"):
+        (uploads / "2019/05" / name).write_bytes(image_bytes(size=(800, 600)))
+    (outside / "secret.jpg").write_bytes(b"not for the web")
+    (uploads / "2019/05/link.jpg").symlink_to(outside / "secret.jpg")
+    (uploads / "2019/out").symlink_to(outside)
+    base = "https://old.example.org/wp-content/uploads/"
+    body = "".join(
+        f'<p><img src="{base}{path}" alt="x"></p>'
+        for path in ("2019/../2019/05/cat.jpg", "2019/05/link.jpg", "2019/out/secret.jpg")
+    )
+    document = export(
+        author(),
+        item(9, kind="attachment", attachment_url=f"{base}2019/05/{long_name}"),
+        item(1, body=body, meta={"_thumbnail_id": "9"}),
+    )
+    out = run_import(document, "--uploads", str(uploads))
+    post = Post.objects.get()
+    assert len(post.featured_image.name) <= 100
+    assert post.featured_image.name.endswith(".jpg") and post.featured_image_width == 800
+    assert post.body_html.count('src="/media/wordpress/') == 1  # the "2019/../" one, stored
+    assert f'src="{base}2019/05/link.jpg"' in post.body_html
+    assert "Images not found in the uploads folder (old addresses kept): 2" in out
+    stored = {p.read_bytes() for p in (settings.MEDIA_ROOT / "wordpress").rglob("*.jpg")}
+    assert b"not for the web" not in stored
+    run_import(document, "--uploads", str(uploads))  # a re-run finds the files it stored
+    assert len(list((settings.MEDIA_ROOT / "wordpress").rglob("*.jpg"))) == 2
