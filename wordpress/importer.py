@@ -5,6 +5,7 @@ ImportedObject, so a re-run changes nothing and an interrupted one resumes."""
 import hashlib
 import time
 from datetime import UTC, datetime, timedelta, timezone
+from html import unescape
 from urllib.parse import unquote, urlsplit
 
 from django.db import transaction
@@ -269,7 +270,9 @@ class Importer:
 
     def _write_post(self, item, post: Post) -> Post:
         created = post.pk is None
-        post.title = tidy_name(item.title)[:200] or f"Untitled ({item.wp_id})"
+        # WordPress shows a title as HTML ("Title <em>With</em> Markup", "Q&amp;A"): its text.
+        title = tidy_name(unescape(strip_tags(item.title)))
+        post.title = title[:200] or f"Untitled ({item.wp_id})"
         if post.pk is None:
             post.slug = self._slug(item)
         post.dek = content.clean_text(plain_text(strip_tags(item.excerpt)))

@@ -138,3 +138,13 @@ def test_uploads_with_long_names_dot_segments_or_symlinks_out(run_import, tmp_pa
     assert b"not for the web" not in stored
     run_import(document, "--uploads", str(uploads))  # a re-run finds the files it stored
     assert len(list((settings.MEDIA_ROOT / "wordpress").rglob("*.jpg"))) == 2
+
+
+def test_markup_in_a_title_becomes_its_text(run_import, client):
+    # WordPress shows titles as HTML; the Theme Unit Test data has one with <em> and <sup>.
+    run_import(
+        export(author(), item(1, title="Title <em>With</em> <b>Mark<sup>up</sup></b> Q&amp;A"))
+    )
+    post = Post.objects.get()
+    assert post.title == "Title With Markup Q&A"
+    assert b"&lt;em&gt;" not in client.get(post.get_absolute_url()).content
