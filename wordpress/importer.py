@@ -277,7 +277,10 @@ class Importer:
             post.slug = self._slug(item)
         post.dek = content.clean_text(plain_text(strip_tags(item.excerpt)))
         post.source_format = Post.SourceFormat.HTML
-        post.body = content.clean_text(content.post_html(item.content, rewrite_url=self._url))
+        html = content.post_html(
+            item.content, rewrite_url=self._url, attachment=self.survey.attachments.get
+        )
+        post.body = content.clean_text(html)
         post.published_at = self._published_at(item)
         if item.status in ("publish", "future") and not item.password:
             post.status = Post.Status.PUBLISHED

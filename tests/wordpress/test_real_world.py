@@ -148,3 +148,28 @@ def test_markup_in_a_title_becomes_its_text(run_import, client):
     post = Post.objects.get()
     assert post.title == "Title With Markup Q&A"
     assert b"&lt;em&gt;" not in client.get(post.get_absolute_url()).content
+
+
+def test_a_gallery_shows_its_images_and_heading_ids_keep_clear_of_the_pages(run_import, client):
+    base = "https://old.example.org/wp-content/uploads/2019/05/"
+    body = (
+        '<p><a href="#comments">Read the comments part</a></p>\n\n'
+        '<h2 class="comments" id="comments">Comments</h2>\n\n'
+        '[gallery columns="2" ids="7,8,99"]'
+    )
+    document = export(
+        author(),
+        item(7, kind="attachment", attachment_url=base + "cat.jpg",
+             meta={"_wp_attachment_image_alt": "A cat"}),
+        item(8, kind="attachment", attachment_url=base + "dog.jpg"),
+        item(1, slug="pets", body=body),
+    )  # fmt: skip
+    run_import(document)
+    html = Post.objects.get().body_html
+    assert f'<img src="{base}cat.jpg" alt="A cat">' in html
+    assert f'<img src="{base}dog.jpg" alt="">' in html
+    assert "[gallery" not in html
+    page = client.get(Post.objects.get().get_absolute_url()).content.decode()
+    assert page.count('id="comments"') == 1  # the page's own comments section, once
+    assert '<a href="#section-comments" rel="noopener noreferrer">' in page
+    assert 'id="section-comments"' in page
