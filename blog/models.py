@@ -5,7 +5,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models.functions import JSONObject
+from django.db.models.functions import JSONObject, Left
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +18,8 @@ from blog.images import EssayImage
 # Adults read non-fiction on screen at roughly this many words a minute.
 WORDS_PER_MINUTE = 230
 SEARCH_CONFIG = "english"
+SEARCHED_BODY = 250_000  # characters of an essay's text that search reads (see search_document)
+SEARCHED_DEK = 20_000
 
 
 class TagQuerySet(models.QuerySet):
@@ -269,10 +271,12 @@ class Post(models.Model):
     @staticmethod
     def search_document():
         """What search looks at, weighted: title (A) over summary (B) over body (C)."""
+        # A tsvector holds at most 1 MB: a longer essay (a book imported whole) would fail to
+        # save. Its first 250,000 characters (some 40,000 words) are searched, well below that.
         return (
             SearchVector("title", weight="A", config=SEARCH_CONFIG)
-            + SearchVector("dek", weight="B", config=SEARCH_CONFIG)
-            + SearchVector("body_text", weight="C", config=SEARCH_CONFIG)
+            + SearchVector(Left("dek", SEARCHED_DEK), weight="B", config=SEARCH_CONFIG)
+            + SearchVector(Left("body_text", SEARCHED_BODY), weight="C", config=SEARCH_CONFIG)
         )
 
     @property

@@ -9,6 +9,8 @@ import re
 from html import escape, unescape
 from html.parser import HTMLParser
 
+from accounts.markup import HEADING_ID_PREFIX
+
 BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:.*?-->|<!--\s*(?:more|noteaser|nextpage)\b.*?-->", re.S)
 CAPTION = re.compile(r"\[(?:wp_)?caption\b([^\]]*)\](.*?)\[/(?:wp_)?caption\]", re.S | re.I)
 CAPTION_ATTRIBUTE = re.compile(r'\bcaption=(?:"([^"]*)"|\'([^\']*)\')', re.I)
@@ -32,6 +34,11 @@ BLOCK_TAG = re.compile(
     r")\b",
     re.I,
 )
+GALLERY = re.compile(r"\[gallery\b([^\]]*)\]", re.I)
+GALLERY_IDS = re.compile(r"\bids=[\"']?([\d,\s]+)", re.I)
+HEADING_ID = re.compile(r"(<h[1-6]\b[^>]*?\bid=[\"'])([^\"']+)", re.I)
+IN_PAGE_LINK = re.compile(r"(\bhref=[\"']#)([^\"']+)", re.I)
+PREFIX = HEADING_ID_PREFIX
 UPLOAD_URL = re.compile(r"""((?:src|href)=["'])([^"']+)(["'])""", re.I)
 
 
@@ -73,12 +80,40 @@ def autop(html: str) -> str:
     return "\n\n".join(blocks)
 
 
-def post_html(html: str, *, rewrite_url=None) -> str:
+def _gallery(match, attachment) -> str:
+    ids = GALLERY_IDS.search(match.group(1))
+    found = [attachment(int(n)) for n in re.findall(r"\d+", ids.group(1))] if ids else []
+    figures = "".join(
+        f'<figure><img src="{escape(url)}" alt="{escape(alt)}"></figure>'
+        for url, alt in filter(None, found)
+        if url
+    )
+    return f"\n\n{figures}\n\n" if figures else ""
+
+
+def _own_anchors(html: str) -> str:
+    # The essay page has its own ids ("comments", "main"): a heading id of the old post (a
+    # table-of-contents plugin writes id="comments" for a heading "Comments") is prefixed as
+    # Markdown headings are, and the post's links to it follow.
+    ids = {found for _, found in HEADING_ID.findall(html)}
+    if not ids:
+        return html
+    html = HEADING_ID.sub(lambda m: m.group(1) + PREFIX + m.group(2), html)
+    return IN_PAGE_LINK.sub(
+        lambda m: m.group(1) + PREFIX + m.group(2) if m.group(2) in ids else m.group(0), html
+    )
+
+
+def post_html(html: str, *, rewrite_url=None, attachment=None) -> str:
     """A WordPress post body as clean HTML source: block comments gone, [caption] as <figure>,
-    embeds as links, other shortcodes removed (their content kept), paragraphs made."""
+    [gallery ids=…] as its images (`attachment`: WordPress id → (address, alt) or None), embeds
+    as links, other shortcodes removed (their content kept), paragraphs made."""
     classic = not has_paragraphs(html)
     html = BLOCK_COMMENT.sub("", html)
     html = CAPTION.sub(_caption, html)
+    if attachment is not None:
+        html = GALLERY.sub(lambda m: _gallery(m, attachment), html)
+    html = _own_anchors(html)
     html = EMBED.sub(lambda m: "\n\n" + _link(m.group(1)) + "\n\n", html)
     html = IFRAME.sub(lambda m: "\n\n" + _link(m.group(1)) + "\n\n", html)
     html = SHORTCODE.sub("", html)

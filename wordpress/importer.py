@@ -5,6 +5,7 @@ ImportedObject, so a re-run changes nothing and an interrupted one resumes."""
 import hashlib
 import time
 from datetime import UTC, datetime, timedelta, timezone
+from html import unescape
 from urllib.parse import unquote, urlsplit
 
 from django.db import transaction
@@ -44,6 +45,12 @@ def source_key(site) -> str:
     return (site.base_blog_url or site.link or site.base_site_url).rstrip("/")[:200]
 
 
+def _original(original_id) -> str:
+    # WordPress logins have at most 60 characters; a longer one (a hand-made export) is cut to
+    # what ImportedObject.original_id holds, the same way on every run.
+    return str(original_id)[:100]
+
+
 class Importer:
     def __init__(self, *, path, survey, uploads, author_map=None, zone=None, progress=None):
         self.path, self.survey, self.uploads = path, survey, uploads
@@ -54,7 +61,8 @@ class Importer:
         self.summary = Summary()
         self.source = source_key(survey.site)
         self.home = permalinks.home_path(survey.site)
-        self.label = f"{SOURCE_NAME} ({urlsplit(self.source).netloc or self.source})"
+        # Redirect.source holds 60 characters; a WordPress.com address can be longer.
+        self.label = f"{SOURCE_NAME} ({urlsplit(self.source).netloc or self.source})"[:60]
         self.authors = {}  # login → Author
         self.logins_by_id = {}  # WordPress user id → login
         self.terms = {}  # (kind, slug) → name, from the channel's term lists
@@ -124,13 +132,13 @@ class Importer:
                 (link.kind, link.original_id): link
                 for link in ImportedObject.objects.filter(source=self.source)
             }
-        return self._links.get((kind, str(original_id)))
+        return self._links.get((kind, _original(original_id)))
 
     def _remember(self, kind, original_id, object_id, *, checksum="", email=""):
         link = ImportedObject(
             source=self.source,
             kind=kind,
-            original_id=str(original_id),
+            original_id=_original(original_id),
             object_id=object_id,
             checksum=checksum,
             email=email,
@@ -160,7 +168,7 @@ class Importer:
         else:
             full_name = f"{record.first_name} {record.last_name}".strip()
             name = tidy_name(record.display_name or full_name or record.login)[:150]
-            author = Author(name=name or record.login)
+            author = Author(name=name or record.login[:150])
             author.slug = unique_slug(Author.objects.all(), record.login, max_length=160)
             author.save()
             self.summary.authors["created"] += 1
@@ -262,12 +270,17 @@ class Importer:
 
     def _write_post(self, item, post: Post) -> Post:
         created = post.pk is None
-        post.title = tidy_name(item.title)[:200] or f"Untitled ({item.wp_id})"
+        # WordPress shows a title as HTML ("Title <em>With</em> Markup", "Q&amp;A"): its text.
+        title = tidy_name(unescape(strip_tags(item.title)))
+        post.title = title[:200] or f"Untitled ({item.wp_id})"
         if post.pk is None:
             post.slug = self._slug(item)
         post.dek = content.clean_text(plain_text(strip_tags(item.excerpt)))
         post.source_format = Post.SourceFormat.HTML
-        post.body = content.clean_text(content.post_html(item.content, rewrite_url=self._url))
+        html = content.post_html(
+            item.content, rewrite_url=self._url, attachment=self.survey.attachments.get
+        )
+        post.body = content.clean_text(html)
         post.published_at = self._published_at(item)
         if item.status in ("publish", "future") and not item.password:
             post.status = Post.Status.PUBLISHED

@@ -2,6 +2,7 @@
 storage (through Django's storage API, so S3 when configured) when a copy of the uploads folder
 is given, otherwise left at their old addresses and listed."""
 
+import hashlib
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -12,6 +13,21 @@ from django.core.files.storage import default_storage
 # wp-content/uploads/2019/05/a.jpg on a self-hosted site; /files/2019/05/a.jpg on WordPress.com.
 UPLOAD_PATH = re.compile(r"/(?:wp-content/uploads|files)/(.+)$")
 STORAGE_FOLDER = "wordpress"
+MAX_NAME = 100  # a FileField's default max_length, which Post.featured_image keeps
+
+
+def storage_name(relative: str) -> str:
+    """Where an uploaded file goes in media storage: its old place under uploads/, unless that
+    is longer than a file field holds (100 characters) or not a plain path ("a/../b")."""
+    name = f"{STORAGE_FOLDER}/{relative}"
+    parts = relative.split("/")
+    if len(name) <= MAX_NAME and not {"", ".", ".."} & set(parts):
+        return name
+    # The same short name for the same old path on every run, so a re-run finds the file.
+    digest = hashlib.sha256(relative.encode()).hexdigest()[:16]
+    suffix = Path(parts[-1]).suffix[:10]
+    stem = Path(parts[-1]).stem[: MAX_NAME - len(STORAGE_FOLDER) - len(digest) - len(suffix) - 3]
+    return f"{STORAGE_FOLDER}/{digest}-{stem}{suffix}"
 
 
 class Uploads:
@@ -50,7 +66,7 @@ class Uploads:
         if not source.is_relative_to(self.root) or not source.is_file():
             self.missing.add(url)
             return None
-        name = f"{STORAGE_FOLDER}/{relative}"
+        name = storage_name(relative)
         if not self.dry_run and not default_storage.exists(name):
             with source.open("rb") as handle:
                 name = default_storage.save(name, File(handle))

@@ -48,11 +48,11 @@ def page_paths(item, *, home: str) -> list[str]:
 
 def term_paths(term, *, home: str) -> list[str]:
     base = "category" if term.kind == "category" else "tag"
-    return [f"{home}{base}/{unquote(term.slug)}/"] if term.slug else []
+    return _unique([f"{home}{base}/{unquote(term.slug)}/"] if term.slug else [])
 
 
 def author_paths(login: str, *, home: str) -> list[str]:
-    return [f"{home}author/{login}/"]
+    return _unique([f"{home}author/{login}/"])
 
 
 def _unique(paths) -> list[str]:

@@ -29,7 +29,7 @@ class Survey:
 def survey_export(path) -> Survey:
     """Read the whole export once, checking it; a WxrError says what is wrong."""
     survey = Survey()
-    post_ids = set()
+    post_ids = {}  # WordPress id → post type
     comment_posts = {}  # comment id → post id, to find replies across posts
     replies = []  # (comment id, parent id, post id)
     for record in wxr.read_export(path):
@@ -50,9 +50,12 @@ def survey_export(path) -> Survey:
 
 
 def _item(survey, item, post_ids, comment_posts, replies) -> None:
-    if item.wp_id in post_ids:
+    # WordPress.com repeats the ids of menu entries (one per menu) and hand-edited exports
+    # repeat pages': harmless for what is not imported. Two items claiming a post's id are not.
+    earlier = post_ids.get(item.wp_id)
+    if earlier is not None and "post" in (earlier, item.post_type):
         raise wxr.WxrError(f"Two items have the same id, {item.wp_id}: the export is corrupt.")
-    post_ids.add(item.wp_id)
+    post_ids.setdefault(item.wp_id, item.post_type)
     survey.items_by_type[item.post_type] += 1
     if item.post_type == "attachment":
         alt = item.meta.get("_wp_attachment_image_alt", "")
@@ -66,11 +69,6 @@ def _item(survey, item, post_ids, comment_posts, replies) -> None:
             # Real zones are within ±14 h, in quarter hours; anything else is not a zone.
             if abs(offset) <= timedelta(hours=14) and offset % timedelta(minutes=15) == timedelta():
                 survey.utc_offset = offset
-    if item.comments and item.post_type not in ("post", "page", "attachment"):
-        raise wxr.WxrError(
-            f"Item {item.wp_id} is a {item.post_type}, not a post, yet has comments: the "
-            "comments reference a post that is not in the file."
-        )
     for comment in item.comments:
         if comment.wp_id in comment_posts:
             raise wxr.WxrError(f"Two comments have the same id, {comment.wp_id}.")

@@ -18,7 +18,8 @@ from xml.etree.ElementTree import iterparse as StdlibIterparse
 from defusedxml import DefusedXmlException, DTDForbidden
 from defusedxml.ElementTree import iterparse
 
-WP_NAMESPACE = "http://wordpress.org/export/"
+# WordPress.com writes its exports with https:// namespaces, self-hosted WordPress with http://.
+WP_NAMESPACES = ("http://wordpress.org/export/", "https://wordpress.org/export/")
 NAMESPACES = {
     "http://purl.org/rss/1.0/modules/content/": "content",
     "http://purl.org/dc/elements/1.1/": "dc",
@@ -104,7 +105,7 @@ def _name(tag: str) -> str:
     name = tag
     if tag.startswith("{"):
         uri, _, local = tag[1:].partition("}")
-        if uri.startswith(WP_NAMESPACE):
+        if uri.startswith(WP_NAMESPACES):
             kind = "excerpt" if uri.rstrip("/").endswith("excerpt") else "wp"
             name = f"{kind}:{local}"
         else:
@@ -118,11 +119,18 @@ def _fields(element) -> dict:
     return {_name(child.tag): (child.text or "") for child in element}
 
 
+# WordPress ids are unsigned 64-bit numbers; Postgres keeps them as signed ones.
+MAX_ID = 2**63 - 1
+
+
 def _int(value: str, what: str) -> int:
     value = value.strip()
-    if not value.lstrip("-").isdigit():
+    if not value.isascii() or not value.isdigit():
         raise WxrError(f"{what}: “{value[:40]}” is not a number.")
-    return int(value)
+    number = int(value)
+    if number > MAX_ID:
+        raise WxrError(f"{what}: {value[:40]} is out of range for an id.")
+    return number
 
 
 def parse_date(value: str, what: str) -> datetime | None:
@@ -134,9 +142,13 @@ def parse_date(value: str, what: str) -> datetime | None:
         # fromisoformat(): strptime's equal for WordPress's format, at a tenth of the cost.
         if len(value) != 19 or value[10] != " ":
             raise ValueError(value)
-        return datetime.fromisoformat(value)
+        parsed = datetime.fromisoformat(value)
     except ValueError:
         raise WxrError(f"{what}: the date “{value[:40]}” does not parse.") from None
+    # Shifted by a time zone, year 1 or 9999 falls outside what Postgres and Python can hold.
+    if not 1000 <= parsed.year <= 9000:
+        raise WxrError(f"{what}: the date “{value}” is out of range.")
+    return parsed
 
 
 def _author(element) -> Author:
@@ -248,14 +260,37 @@ class _Prefixed:
         return self.rest.read(size)
 
 
+UTF8_BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+HEAD_SIZE = 64 * 1024
+XML_SPACE = b" \t\r\n"
+
+
+def _opened(stream) -> tuple[bytes, _Prefixed]:
+    """The document's first bytes, and the stream to parse. Blank lines before the XML
+    declaration (a theme or plugin printing them during the export, a common WordPress fault)
+    make the file ill-formed to any parser: they are skipped, as WordPress's importer does."""
+    head = stream.read(HEAD_SIZE)
+    if not head.startswith(UTF16_BOMS):
+        bom = UTF8_BOM if head.startswith(UTF8_BOM) else b""
+        body = head[len(bom) :].lstrip(XML_SPACE)
+        while not body and (more := stream.read(HEAD_SIZE)):
+            body = more.lstrip(XML_SPACE)  # whitespace is dropped as it is read, never kept
+        if len(body) < HEAD_SIZE:
+            body += stream.read(HEAD_SIZE - len(body))
+        head = bom + body
+    return head, _Prefixed(head, stream)
+
+
 def _checked_prolog(stream):
     """The stream, once its prolog is known to declare no document type (hence no entities)."""
-    head = stream.read(64 * 1024)
-    root = re.search(rb"<[A-Za-z_]", head)
-    prolog = head[: root.start()] if root else head
-    if b"<!DOCTYPE" in prolog or b"\x00" in prolog:
+    head, prefixed = _opened(stream)
+    text = head.decode("utf-16", "ignore").encode() if head.startswith(UTF16_BOMS) else head
+    root = re.search(rb"<[A-Za-z_]", text)
+    # No root element within the first bytes: a prolog that long is refused too, never read.
+    if root is None or b"<!DOCTYPE" in text[: root.start()] or b"\x00" in text[: root.start()]:
         raise DTDForbidden(None, None, None)
-    return _Prefixed(head, stream)
+    return prefixed
 
 
 def _parse(stream, *, checked: bool):
@@ -265,12 +300,36 @@ def _parse(stream, *, checked: bool):
     if checked:
         # No document type, so no entity can be declared: nothing to expand or fetch.
         return StdlibIterparse(_checked_prolog(stream), events=("start", "end"))  # noqa: S314
-    return iterparse(stream, events=("start", "end"), forbid_dtd=True)
+    return iterparse(_opened(stream)[1], events=("start", "end"), forbid_dtd=True)
+
+
+# The most one <item> (a post with all its comments) may take. An item is held in memory
+# whole, so without a bound a few megabytes of gzip or zip could unpack into gigabytes of one
+# post body (a "zip bomb"). 50,000 comments of a kilobyte each fit, with room to spare.
+MAX_RECORD_BYTES = 100 * 1024 * 1024
+
+
+class _Bounded:
+    """A stream that refuses to give more than MAX_RECORD_BYTES between two records."""
+
+    def __init__(self, stream):
+        self.stream, self.since_record = stream, 0
+
+    def read(self, size=-1):
+        chunk = self.stream.read(size)
+        self.since_record += len(chunk)
+        if self.since_record > MAX_RECORD_BYTES:
+            raise WxrError(
+                f"One item of the export is larger than {MAX_RECORD_BYTES // 2**20} MB: "
+                "a damaged file or a compressed bomb, not a WordPress export."
+            )
+        return chunk
 
 
 def _records(stream, *, checked=False) -> Iterator:
     """Site, Author, Term and Item records of one XML document, in file order."""
     site, announced, depth, channel = Site(), False, 0, None
+    stream = _Bounded(stream)
     for event, element in _parse(stream, checked=checked):
         if event == "start":
             depth += 1
@@ -306,12 +365,19 @@ def _records(stream, *, checked=False) -> Iterator:
         # Each record is built: drop its elements, so memory holds one item at a time.
         element.clear()
         channel.remove(element)
+        stream.since_record = 0
     if channel is None:
         raise WxrError("This is XML, but not a WordPress export (no <channel>).")
     if not announced:
         if not site.version:
             raise WxrError("This is an RSS feed, not a WordPress export (no wp:wxr_version).")
         yield site
+
+
+def _is_export(name: str) -> bool:
+    # A zip made on a Mac also holds "__MACOSX/._name.xml", resource forks that are not XML.
+    base = name.rpartition("/")[2]
+    return base.lower().endswith(".xml") and not base.startswith("._")
 
 
 @contextmanager
@@ -329,7 +395,7 @@ def open_documents(path):
         except (zipfile.BadZipFile, OSError) as error:
             raise WxrError(f"The zip file is damaged: {error}.") from None
         with archive:
-            names = sorted(n for n in archive.namelist() if n.lower().endswith(".xml"))
+            names = sorted(n for n in archive.namelist() if _is_export(n))
             if not names:
                 raise WxrError("The zip file holds no .xml export.")
             streams = [archive.open(name) for name in names]

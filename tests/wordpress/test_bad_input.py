@@ -1,5 +1,6 @@
 import gzip
 import io
+import zipfile
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -45,7 +46,6 @@ RSS_NOT_WXR = b'<rss version="2.0"><channel><title>x</title><item/></channel></r
 ACROSS_POSTS = export(
     author(), item(1, comments=[comment(5, parent=6)]), item(2, comments=[comment(6)])
 )
-ON_A_MENU_ITEM = export(author(), item(1, kind="nav_menu_item", comments=[comment(5)]))
 BAD_INPUT = {
     "not-xml": (b"this is not xml at all", "not well-formed XML"),
     "xml-not-wxr": (b'<?xml version="1.0"?><html><body/></html>', "not a WordPress export"),
@@ -58,8 +58,17 @@ BAD_INPUT = {
         export(author(), item(1, date_gmt="12/05/2019")).encode(),
         "the date “12/05/2019” does not parse",
     ),
+    "year-one": (
+        export(
+            author(), item(1, date="0001-01-01 05:00:00", date_gmt="0001-01-01 00:00:00")
+        ).encode(),
+        "the date “0001-01-01 05:00:00” is out of range",
+    ),
+    "year-9999": (
+        export(author(), item(1, comments=[comment(1, date_gmt="9999-12-31 23:59:59")])).encode(),
+        "the date “9999-12-31 23:59:59” is out of range",
+    ),
     "comment-across-posts": (ACROSS_POSTS.encode(), "belongs to another item"),
-    "comment-on-non-post": (ON_A_MENU_ITEM.encode(), "reference a post that is not in the file"),
     "invalid-utf8": (_with_bytes(b"First \xff\xfe paragraph."), "not UTF-8"),
     "control-character": (_with_bytes(b"First \x01 paragraph."), "invalid characters"),
 }
@@ -90,3 +99,45 @@ def test_an_unknown_author_map_slug_is_refused_before_reading(tmp_path):
 def test_a_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         call_command("import_wordpress", str(tmp_path / "nope.xml"))
+
+
+@pytest.mark.parametrize(
+    ("post_id", "comment_id", "expected"),
+    [
+        ("99999999999999999999", "1", "out of range"),
+        ("1", "9223372036854775808", "out of range"),
+        ("-5", "1", "“-5” is not a number"),
+        ("1", "-7", "“-7” is not a number"),
+        ("1", "٣", "“٣” is not a number"),  # an Arabic-Indic digit: isdigit(), yet no id
+    ],
+)
+def test_ids_a_database_cannot_hold_are_refused(tmp_path, post_id, comment_id, expected):
+    document = export(author(), item(1, comments=[comment(1)]))
+    document = document.replace("<wp:post_id>1<", f"<wp:post_id>{post_id}<")
+    document = document.replace("<wp:comment_id>1<", f"<wp:comment_id>{comment_id}<")
+    _refused(tmp_path, document.encode(), expected)
+
+
+@pytest.mark.parametrize("packing", ["gzip", "zip"])
+def test_a_compressed_bomb_is_refused_before_it_fills_memory(tmp_path, monkeypatch, packing):
+    # A post body of zeros that compresses a thousandfold; the bound is lowered to keep the
+    # test fast, the mechanism is the one that stops a 1.5 MB gzip unpacking to gigabytes.
+    monkeypatch.setattr("wordpress.wxr.MAX_RECORD_BYTES", 2 * 2**20)
+    head, tail = export(author(), item(1, body="BODY"), item(2)).split("BODY")
+    document = head.encode() + b"0" * (8 * 2**20) + tail.encode()
+    if packing == "gzip":
+        data, name = gzip.compress(document), "bomb.xml.gz"
+    else:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("export.xml", document)
+        data, name = buffer.getvalue(), "bomb.zip"
+    assert len(data) < len(document) / 100
+    _refused(tmp_path, data, "larger than 2 MB", name=name)
+
+
+def test_items_together_larger_than_the_bound_are_fine(run_import, monkeypatch):
+    monkeypatch.setattr("wordpress.wxr.MAX_RECORD_BYTES", 64 * 1024)
+    body = "<p>" + "words " * 5000 + "</p>"  # 30 KB each, 600 KB in all
+    run_import(export(author(), *(item(n, body=body) for n in range(1, 21))))
+    assert Post.objects.count() == 20
