@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +9,7 @@ from django.utils.translation import ngettext
 
 from comments import services, suspensions
 from comments.models import Comment, ModerationEvent, Suspension
+from comments.word_lists import ModerationSettings, default_word_lists, moderation_settings_save
 
 
 class ModerationEventInline(admin.TabularInline):
@@ -142,3 +144,36 @@ class SuspensionAdmin(admin.ModelAdmin):
             member=obj.member, moderator=request.user, reason=obj.reason, ends_at=obj.ends_at
         )
         obj.pk = made.pk
+
+
+@admin.register(ModerationSettings)
+class ModerationSettingsAdmin(admin.ModelAdmin):
+    """The one row of word lists: the list page opens it (or, before the first save, the form
+    filled with the settings' values)."""
+
+    fields = ["moderation_words", "blocked_words", "max_links"]
+
+    def changelist_view(self, request, extra_context=None):
+        if ModerationSettings.objects.filter(pk=ModerationSettings.SINGLETON_ID).exists():
+            return redirect(
+                "admin:comments_moderationsettings_change", ModerationSettings.SINGLETON_ID
+            )
+        return redirect("admin:comments_moderationsettings_add")
+
+    def get_changeform_initial_data(self, request):
+        defaults = default_word_lists()
+        return {
+            "moderation_words": "\n".join(defaults.moderation_words),
+            "blocked_words": "\n".join(defaults.blocked_words),
+            "max_links": defaults.max_links,
+        }
+
+    def has_add_permission(self, request):
+        exists = ModerationSettings.objects.filter(pk=ModerationSettings.SINGLETON_ID).exists()
+        return super().has_add_permission(request) and not exists
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deleting would silently bring back the settings' values
+
+    def save_model(self, request, obj, form, change):
+        moderation_settings_save(row=obj)

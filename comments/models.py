@@ -593,3 +593,7 @@ class Suspension(models.Model):
 
     def __str__(self):
         return f"Suspension of {self.member_id}"
+
+
+# Kept in a module of its own (this one is long); imported here so Django finds the model.
+from comments.word_lists import ModerationSettings  # noqa: E402, F401
