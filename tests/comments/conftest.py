@@ -16,3 +16,11 @@ def member(db):
 @pytest.fixture
 def moderator(db):
     return make_moderator(display_name="Mo Derator", email="mo@example.org")
+
+
+@pytest.fixture
+def staff_moderator(moderator):
+    """A moderator who may use the admin."""
+    moderator.is_staff = True
+    moderator.save()
+    return moderator

@@ -10,13 +10,6 @@ pytestmark = pytest.mark.django_db
 S = Comment.Status
 
 
-@pytest.fixture
-def staff_moderator(moderator):
-    moderator.is_staff = True
-    moderator.save()
-    return moderator
-
-
 @pytest.mark.parametrize(
     ("action", "status"),
     [

@@ -15,13 +15,6 @@ pytestmark = pytest.mark.django_db
 S = Comment.Status
 
 
-@pytest.fixture
-def staff_moderator(moderator):
-    moderator.is_staff = True
-    moderator.save()
-    return moderator
-
-
 def submit(post, body):
     return services.comment_submit(post=post, author=make_user(), body=body)
 
