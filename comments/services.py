@@ -200,6 +200,13 @@ def _decide(comment: Comment, moderator, to_status: str, reason: str) -> bool:
         if current.status == to_status:
             return False  # idempotent: deciding the same twice changes nothing twice
         from_status = current.status
+        # Members and followers hear of a comment once, on its first publication: approving a
+        # declined comment announces it; approving one again after a removal or an edit does not.
+        # (The mail's task looks again when it runs: a comment no longer public is not mailed.)
+        first_publication = (
+            to_status == Comment.Status.APPROVED
+            and not current.events.filter(to_status=Comment.Status.APPROVED).exists()
+        )
         current.status = to_status
         current.save(update_fields=["status", "updated_at"])
         # A moderator has looked at the comment: whatever members reported is settled.
@@ -214,7 +221,7 @@ def _decide(comment: Comment, moderator, to_status: str, reason: str) -> bool:
         )
         if _public_view_changes(current, from_status, to_status):
             refresh_public_count(comment.post)
-        if to_status == Comment.Status.APPROVED and from_status == Comment.Status.PENDING:
+        if first_publication:
             notifications.comment_published(current)
             following.comment_published(current)
     return True

@@ -102,6 +102,34 @@ def test_approving_records_the_decision_updates_the_count_and_tells_the_member(
     assert "is published" in mailoutbox[0].subject
 
 
+@pytest.mark.parametrize(
+    ("decisions", "published_mails"),
+    [
+        (["approve", "reject"], 0),  # sent after both: the comment is no longer public
+        (["reject", "approve"], 1),
+        (["approve", "remove", "approve"], 1),  # announced once, not again on its return
+    ],
+)
+def test_the_published_mail_goes_out_only_for_a_comment_public_when_it_is_sent(
+    post,
+    member,
+    moderator,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    decisions,
+    published_mails,
+):
+    comment = submit(post, member, notify_on_approval=True)
+    mailoutbox.clear()
+
+    # The mail's task runs after every decision, as a busy worker would.
+    with django_capture_on_commit_callbacks(execute=True):
+        for decision in decisions:
+            getattr(services, f"comment_{decision}")(comment=comment, moderator=moderator)
+
+    assert len([m for m in mailoutbox if "is published" in m.subject]) == published_mails
+
+
 def test_approving_twice_changes_nothing_twice(post, member, moderator):
     comment = make_comment(post=post, author=member, status=S.PENDING)
 

@@ -365,3 +365,28 @@ def test_mail_of_a_worker_killed_mid_task_is_sent_by_the_next_worker(start_worke
     assert mail["To"] == "ada@example.org"
     notice.refresh_from_db()
     assert notice.status == "SUCCESSFUL"
+
+
+@pytest.mark.parametrize(
+    ("decisions", "mailed"),
+    [
+        (["approve", "reject"], False),  # public for a moment only: nothing to announce
+        (["reject", "approve"], True),  # declined, then published after all
+    ],
+)
+def test_the_published_mail_follows_the_comments_state_when_the_worker_sends_it(
+    start_worker, decisions, mailed
+):
+    author = make_user(email="ada@example.org")
+    comment = make_comment(author=author, status=S.PENDING, notify_on_approval=True)
+    moderator = make_moderator()
+    # Both decisions are taken before any worker looks at the queue, as when a moderator
+    # corrects a click within the worker's polling interval.
+    for decision in decisions:
+        getattr(services, f"comment_{decision}")(comment=comment, moderator=moderator)
+
+    worker = start_worker()
+    wait_until(lambda: not DBTaskResult.objects.exclude(status="SUCCESSFUL").exists())
+
+    published = [mail for mail in worker.mails() if "is published" in mail["Subject"]]
+    assert [mail["To"] for mail in published] == (["ada@example.org"] if mailed else [])
