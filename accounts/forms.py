@@ -1,7 +1,9 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, tidy_name
+from accounts.names import imitated_name
 
 
 class ProfileForm(forms.ModelForm):
@@ -16,7 +18,16 @@ class ProfileForm(forms.ModelForm):
         }
 
     def clean_display_name(self):
-        return tidy_name(self.cleaned_data["display_name"])
+        name = tidy_name(self.cleaned_data["display_name"])
+        if imitated_name(name, member=self.instance):
+            raise ValidationError(
+                _(
+                    "This name reads like the name of one of the site's moderators or authors. "
+                    "Choose one that readers cannot mistake for theirs."
+                ),
+                code="imitated_name",
+            )
+        return name
 
 
 class DeleteAccountForm(forms.Form):

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.names import imitated_name
 from accounts.personal_data import export_sections, run_erasers
 from accounts.providers import profile_from_provider_data, provider_name
 
@@ -24,11 +25,24 @@ def user_refresh_from_provider(*, user: User, extra_data: dict) -> None:
     if profile.avatar_url != user.avatar_url:
         user.avatar_url = profile.avatar_url
         changed.append("avatar_url")
-    if profile.name and not user.display_name_chosen and profile.name != user.display_name:
-        user.display_name = profile.name
-        changed.append("display_name")
+    if not user.display_name_chosen:
+        if dropped := _drop_imitating_names(user, profile.name):
+            changed += dropped
+        elif profile.name and profile.name != user.display_name:
+            user.display_name = profile.name
+            changed.append("display_name")
     if changed and user.pk:
         user.save(update_fields=changed)
+
+
+def _drop_imitating_names(user: User, provider_name: str) -> list[str]:
+    """A name from the provider that reads like a moderator's or an author's is not shown: the
+    member is shown with the neutral "Member 123456" label, as when a provider gives no name."""
+    names = [provider_name or user.display_name, user.get_full_name()]
+    if not any(imitated_name(name, member=user) for name in names):
+        return []
+    user.display_name = user.first_name = user.last_name = ""
+    return ["display_name", "first_name", "last_name"]
 
 
 def user_export(*, user: User) -> dict:
