@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 
 from accounts.photos import PhotoField
 from blog import revisions
-from blog.models import Post, PostAuthor, Redirect, Tag
+from blog.models import Post, PostAuthor, Redirect, SitePage, Tag
 from blog.services import (
     post_delete,
     post_featured_image_changed,
@@ -251,3 +251,10 @@ class RedirectAdmin(admin.ModelAdmin):
     @admin.display(description=_("now at"))
     def new_address(self, redirect):
         return redirect.location() or _("gone (410)")
+
+
+@admin.register(SitePage)
+class SitePageAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "updated_at"]
+    fields = ["slug", "title", "body"]
+    view_on_site = True

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import Author
+from blog import demo_pages
 from blog.demo_essays import ESSAYS
 from blog.models import Post, PostAuthor, Tag
 
@@ -16,6 +17,7 @@ def seed(*, now=None) -> list[Post]:
     authors = {author.slug: author for author in Author.objects.all()}
     tag_names = sorted({name for essay in ESSAYS for name in essay["tags"]})
     tags = {name: Tag.objects.get_or_create(name=name)[0] for name in tag_names}
+    demo_pages.seed()
     posts = []
     for essay in ESSAYS:
         post = Post.objects.filter(slug=essay["slug"]).first()

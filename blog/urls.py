@@ -1,5 +1,5 @@
 from django.contrib.sitemaps.views import sitemap
-from django.urls import path
+from django.urls import path, re_path
 
 from blog import feeds, views
 from blog.sitemaps import SITEMAPS
@@ -24,4 +24,6 @@ urlpatterns = [
     path("authors/<slug:slug>/feed/atom/", feeds.AuthorAtomFeed(), name="author_feed_atom"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    # The association's standing pages, one address each (the footer links to them).
+    re_path(r"^(?P<slug>about|contact|privacy)/$", views.site_page, name="site_page"),
 ]

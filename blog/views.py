@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accounts.models import Author
-from blog.models import Post, Tag
+from blog.models import Post, SitePage, Tag
 from blog.search import clean_query, highlight, search_posts
 from comments.thread import comment_thread  # the one read function blog asks of comments
 from config.links import absolute_url
@@ -144,3 +144,11 @@ def robots_txt(request):
         f"Sitemap: {absolute_url(reverse('blog:sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def site_page(request, slug):
+    """About, Contact, Privacy: the same for every reader (no session, no form), so a shared
+    cache may keep it like any other public page."""
+    page = get_object_or_404(SitePage, slug=slug)
+    return render(request, "blog/site_page.html", {"page": page})

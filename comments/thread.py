@@ -125,6 +125,31 @@ def node_from_comment(comment: Comment, *, viewer) -> Node:
     )
 
 
+def _permit(node: Node, *, open_: bool, max_depth: int, viewer) -> None:
+    """Whether the viewer may reply to this comment and edit it (the card shows those links)."""
+    node.can_reply = (
+        open_
+        and (node.status == Comment.Status.APPROVED or node.is_own)
+        and node.depth + 1 < max_depth
+    )
+    node.can_edit = node.is_own and is_editable(
+        author_id=node.author_id, status=node.status, created_at=node.created_at, user=viewer
+    )
+
+
+def node_just_posted(comment: Comment, *, viewer) -> Node:
+    """The node of a comment its author has just posted, with the same Reply and Edit links it
+    would have in the thread, so the author can use them without reloading the page."""
+    node = node_from_comment(comment, viewer=viewer)
+    _permit(
+        node,
+        open_=comment.post.comments_are_open(),
+        max_depth=setting("COMMENTS_MAX_DEPTH"),
+        viewer=viewer,
+    )
+    return node
+
+
 def _nodes_from_rows(rows, *, viewer, essay_author_ids) -> list[Node]:
     User = get_user_model()
     people = {}  # per author: what every one of their comments shows about them
@@ -410,14 +435,7 @@ def comment_thread(*, request, post) -> Thread:
         thread.nodes = thread.nodes[: thread.nodes.index(top_level[per_page])]
     personal = moderating
     for node in thread.nodes:
-        node.can_reply = (
-            open_
-            and (node.status == Comment.Status.APPROVED or node.is_own)
-            and node.depth + 1 < max_depth
-        )
-        node.can_edit = node.is_own and is_editable(
-            author_id=node.author_id, status=node.status, created_at=node.created_at, user=viewer
-        )
+        _permit(node, open_=open_, max_depth=max_depth, viewer=viewer)
         personal = personal or node.can_edit or (node.is_own and node.is_pending)
     for node in thread.nodes:
         # The public copy offers Report on every published comment (whoever it is cached for;

@@ -27,7 +27,7 @@ from comments.forms import (
 )
 from comments.models import Comment, EssayFollow, MailChoice, is_moderator
 from comments.render import render_item
-from comments.thread import node_from_comment, page_of
+from comments.thread import node_from_comment, node_just_posted, page_of
 
 
 def moderator_required(view):
@@ -133,7 +133,7 @@ def comment_create(request, post_id):
         else _("Your comment is awaiting moderation. Only you can see it until it is approved.")
     )
     if wants_json(request):
-        node = node_from_comment(comment, viewer=request.user)
+        node = node_just_posted(comment, viewer=request.user)
         if parent is not None:
             node.parent_node = node_from_comment(parent, viewer=request.user)
         html = render_item(node)

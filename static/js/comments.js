@@ -71,9 +71,11 @@
     var parentInput = form.querySelector("input[name=parent]");
     var cancel = form.querySelector("[data-cancel-reply]");
     var essayNext = window.location.pathname + "#respond";
+    var replyLink = null; // the Reply link whose form is open: focus goes back to it on close
 
     function openReply(link) {
       saveDraft(form);
+      replyLink = link;
       var item = document.getElementById("comment-" + link.dataset.replyTo);
       item.querySelector(".comment__card").after(respond);
       parentInput.value = link.dataset.replyTo;
@@ -97,13 +99,26 @@
       pointSignInAt(respond, essayNext);
     }
 
+    // Cancel and Escape put the keyboard back where the reader was, on the Reply link.
+    function cancelReply() {
+      var link = replyLink;
+      closeReply();
+      replyLink = null;
+      if (link && link.isConnected) link.focus();
+    }
+
     section.addEventListener("click", function (event) {
       var link = event.target.closest("a[data-reply-to]");
       if (!link) return;
       event.preventDefault();
       openReply(link);
     });
-    if (cancel) cancel.addEventListener("click", closeReply);
+    if (cancel) cancel.addEventListener("click", cancelReply);
+    respond.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || !parentInput.value) return; // the main form stays put
+      event.preventDefault();
+      cancelReply();
+    });
 
     form.addEventListener("posted", function (event) {
       var data = event.detail;
@@ -121,13 +136,20 @@
         }
       }
       list.appendChild(item);
-      if (data.parent) closeReply();
-      item.scrollIntoView({ block: "center" });
+      if (data.parent) {
+        closeReply();
+        replyLink = null;
+      }
+      var card = item.querySelector(".comment__card");
       var status = document.createElement("p");
       status.className = "comment-form__status";
       status.setAttribute("role", "status");
       status.textContent = data.message;
-      item.querySelector(".comment__card").appendChild(status);
+      card.appendChild(status);
+      // The keyboard follows the new comment: its links (Reply, Edit) come next in tab order.
+      card.setAttribute("tabindex", "-1");
+      card.focus({ preventScroll: true });
+      item.scrollIntoView({ block: "center" });
     });
   }
 

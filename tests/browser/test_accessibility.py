@@ -72,6 +72,7 @@ def public_pages():
         "archive": "/archive/",
         "archive-month": f"/archive/{month.year}/{month.month}/",
         "search": "/search/?q=battery",
+        "about": "/about/",
         "not-found": "/no-such-page/",
     }
 

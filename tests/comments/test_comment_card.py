@@ -81,3 +81,24 @@ def test_a_member_without_a_picture_gets_the_same_initials_everywhere(client, mo
         for page in (essay, queue)
     }
     assert len(avatars) == 1
+
+
+def test_a_comment_just_posted_comes_with_the_reply_and_edit_links_it_has_in_the_thread(
+    member, post
+):
+    member_client = Client()
+    member_client.force_login(member)
+
+    posted = member_client.post(
+        reverse("comments:create", args=[post.pk]),
+        {"body": "Fresh words", "token": "0b0e7d16-2f7a-4a52-9c1c-6a3f1e1d9a11"},
+        HTTP_ACCEPT="application/json",
+    ).json()
+    essay = member_client.get(post.get_absolute_url()).content.decode()
+
+    in_thread = _card(essay, posted["id"])
+    assert 'class="comment__reply"' in posted["html"]
+    assert "Edit or delete</a>" in posted["html"]
+    for link in re.findall(r'<a (?:class="comment__reply" )?href="[^"]+"', in_thread):
+        if "#comment-" not in link:
+            assert link in posted["html"]
