@@ -78,6 +78,15 @@ class PostQuerySet(models.QuerySet):
         the model's default ordering from the query."""
         return self.order_by("-published_at", "-id")
 
+    def next_publication_at(self, *, now=None):
+        """When the next scheduled essay goes public (None when nothing is scheduled)."""
+        return (
+            self.scheduled(now=now)
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
+
     def with_bylines(self):
         """Prefetch each essay's authors in byline order, so `post.authors.all()` costs nothing."""
         # Ordering by the through table reuses the prefetch's own join: one row per byline.

@@ -18,6 +18,7 @@ from comments import following, notifications, policy
 from comments.conf import setting
 from comments.models import Comment, CommentRevision, ModerationEvent, is_moderator
 from comments.suspensions import active_suspension, suspension_notice
+from config.page_cache import essay_scope, public_pages_changed
 
 
 class CommentRefused(Exception):
@@ -57,6 +58,7 @@ def _public_view_changes(comment: Comment, from_status: str, to_status: str) -> 
 def refresh_public_count(post: Post) -> None:
     """Store the essay's public comment count and mark its cached pages stale."""
     post.public_comments_changed(comment_count=Comment.objects.filter(post=post).public().count())
+    public_pages_changed(essay_scope(post), "lists")
 
 
 def validate_body(body: str) -> str:
