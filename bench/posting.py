@@ -1,4 +1,6 @@
-"""How long posting a comment takes in-process, and how many queries (`make bench`).
+"""How long posting a comment takes in-process, and how many queries.
+
+Run by bench_scale (`make bench`), or alone: `.venv/bin/python -m bench.posting`.
 
 Through Django's test client as comments.js posts (JSON), DEBUG off, on an essay with N comments:
 a trusted member (approved at once, which refreshes the essay's count and cached pages) and a
