@@ -266,3 +266,18 @@ def test_a_scheduled_essay_appears_when_its_time_comes(client, essay):
     time.sleep(2.5)
 
     assert "Due Any Second" in client.get(reverse("blog:home")).text
+
+
+def test_a_restored_revision_shows_at_once(client, essay, django_capture_on_commit_callbacks):
+    from blog.revisions import post_restore
+
+    first = essay.history.earliest()
+    with django_capture_on_commit_callbacks(execute=True):
+        saved_by_editor(essay, post_saved, title="A Title Regretted")()
+    assert "A Title Regretted" in client.get(reverse("blog:home")).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post_restore(post=essay, revision=first, user=make_staff(group="Editors"))
+
+    html = client.get(reverse("blog:home")).text
+    assert "On Stewardship" in html and "A Title Regretted" not in html
