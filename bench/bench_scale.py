@@ -220,6 +220,11 @@ def main():
 
         print("POST, in-process (bench/posting.py):")
         posting.main()
+    except Exception:
+        log_path = scratch / "gunicorn.log"
+        if log_path.exists():
+            print(f"gunicorn's log (last lines):\n{log_path.read_text()[-3000:]}")
+        raise
     finally:
         for process in processes:
             _stop(process)
