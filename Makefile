@@ -24,7 +24,7 @@ endef
 
 # What pip cannot install: Debian packages the tests drive (the browser, the reverse proxy, Redis),
 # as command -> package.
-SYSTEM_TOOLS := chromium:chromium nginx:nginx-light redis-server:redis-server
+SYSTEM_TOOLS := chromium:chromium nginx:nginx-light redis-server:redis-server wrk:wrk
 SYSTEM_EXTRAS := fonts-dejavu-core fonts-noto-color-emoji
 
 .PHONY: help run worker test lint fmt demo bench stop-db reset check-port venv venv-dev superuser \

@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.authors import author_delete, author_photo_changed
+from accounts.authors import author_delete, author_photo_changed, author_saved
 from accounts.models import Author, User
 from accounts.photos import PhotoField
 
@@ -123,6 +123,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        author_saved(author=obj)
         if "photo" in form.changed_data:
             old_photo = form.initial.get("photo")
             author_photo_changed(author=obj, old_photo=old_photo.name if old_photo else "")

@@ -8,6 +8,7 @@ from django.tasks import task
 
 from accounts.models import Author
 from accounts.photos import discard_after_commit, square_renditions
+from config.page_cache import public_pages_changed
 
 
 def author_photo_render(*, author: Author) -> None:
@@ -21,6 +22,7 @@ def author_photo_render(*, author: Author) -> None:
                 renditions[str(size)] = default_storage.save(f"{stem}-{size}.jpg", content)
     Author.objects.filter(pk=author.pk).update(photo_renditions=renditions)
     author.photo_renditions = renditions
+    public_pages_changed("site")
     for name in old:
         default_storage.delete(name)
 
@@ -30,6 +32,11 @@ def render_author_photo(author_id: int) -> None:
     author = Author.objects.filter(pk=author_id).first()
     if author is not None:
         author_photo_render(author=author)
+
+
+def author_saved(*, author: Author) -> None:
+    """An editor saved a bio (name, credentials, text): every page with its byline shows it."""
+    public_pages_changed("site")
 
 
 def author_photo_changed(*, author: Author, old_photo: str = "") -> None:
@@ -43,3 +50,4 @@ def author_delete(*, author: Author) -> None:
     files = [author.photo.name, *author.photo_renditions.values()]
     author.delete()
     discard_after_commit(*files)
+    public_pages_changed("site")

@@ -10,6 +10,7 @@ from accounts.models import User
 from accounts.names import imitated_name
 from accounts.personal_data import export_sections, run_erasers
 from accounts.providers import profile_from_provider_data, provider_name
+from config.page_cache import public_pages_changed
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ def user_refresh_from_provider(*, user: User, extra_data: dict) -> None:
             changed.append("display_name")
     if changed and user.pk:
         user.save(update_fields=changed)
+        public_pages_changed("site")  # the member's name and picture on their comments
 
 
 def _drop_imitating_names(user: User, provider_name: str) -> list[str]:
@@ -86,6 +88,7 @@ def user_delete(*, user: User) -> None:
         run_erasers(user)
         user_id = user.pk
         user.delete()  # cascades to social accounts and e-mail addresses
+        public_pages_changed("site")
     logger.info("member %s deleted their account", user_id)
 
 
@@ -101,3 +104,4 @@ def user_update_profile(*, user: User, display_name: str, notify_on_reply: bool)
             profile_from_provider_data(latest.extra_data).name if latest else user.display_name
         )
     user.save(update_fields=["display_name", "display_name_chosen", "notify_on_reply"])
+    public_pages_changed("site")  # the member's name on their comments

@@ -6,12 +6,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.context_processors import DEMO_SESSION_KEY
 from accounts.forms import DeleteAccountForm, ProfileForm
@@ -103,6 +105,16 @@ def delete(request):
         messages.success(request, _("Your account and everything of yours is deleted."))
         return redirect("blog:home")
     return render(request, "accounts/account_delete.html", {"form": form})
+
+
+@never_cache
+@require_safe
+def csrf_token(request):
+    """A CSRF token for a sign-in button pressed on a cached public page (see sign-in.js).
+
+    The token's secret is kept in the session this starts, so the sign-in POST is bound to the
+    reader's session as any other form is; pages themselves carry no token."""
+    return JsonResponse({"token": get_token(request)})
 
 
 @require_POST

@@ -12,8 +12,11 @@ from blog.services import (
     post_delete,
     post_featured_image_changed,
     post_publish,
+    post_saved,
     post_slug_changed,
     post_unpublish,
+    tag_delete,
+    tag_saved,
 )
 from blog.writing import MarkdownEditor, body_preview, image_upload, unsaved_preview
 
@@ -181,6 +184,7 @@ class PostAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if change and "slug" in form.changed_data and form.initial.get("slug"):
             post_slug_changed(post=obj, old_slug=form.initial["slug"])
+        post_saved(post=obj)
         if "featured_image" in form.changed_data and (old := form.initial.get("featured_image")):
             post_featured_image_changed(old_image=old.name)
 
@@ -233,6 +237,17 @@ class TagAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(essays=Count("posts")).order_by("name")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        tag_saved(tag=obj)
+
+    def delete_model(self, request, obj):
+        tag_delete(tag=obj)
+
+    def delete_queryset(self, request, queryset):
+        for tag in queryset:
+            tag_delete(tag=tag)
 
     @admin.display(description=_("essays"), ordering="essays")
     def essay_count(self, tag):

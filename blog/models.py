@@ -78,6 +78,15 @@ class PostQuerySet(models.QuerySet):
         the model's default ordering from the query."""
         return self.order_by("-published_at", "-id")
 
+    def next_publication_at(self, *, now=None):
+        """When the next scheduled essay goes public (None when nothing is scheduled)."""
+        return (
+            self.scheduled(now=now)
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
+
     def with_bylines(self):
         """Prefetch each essay's authors in byline order, so `post.authors.all()` costs nothing."""
         # Ordering by the through table reuses the prefetch's own join: one row per byline.
@@ -323,13 +332,19 @@ class Post(models.Model):
             and self.published_at <= now
         )
 
-    def public_comments_changed(self, *, comment_count: int) -> None:
-        """Record a change in what the public sees under this essay (count and cache)."""
+    def public_comments_changed(self, *, comment_count) -> None:
+        """Record a change in what the public sees under this essay (count and cache).
+
+        `comment_count` may be an expression (a count computed by the same UPDATE)."""
         Post.objects.filter(pk=self.pk).update(
             comment_count=comment_count, cache_version=models.F("cache_version") + 1
         )
-        self.comment_count = comment_count
-        self.refresh_from_db(fields=["cache_version"])
+        # Left deferred, read again only if this request asks for them (most never do).
+        self.__dict__.pop("cache_version", None)
+        if isinstance(comment_count, int):
+            self.comment_count = comment_count
+        else:
+            self.__dict__.pop("comment_count", None)
 
     def neighbours(self) -> tuple["Post | None", "Post | None"]:
         """The published essays just before and just after this one, in one query."""

@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from blog.models import Post
+from blog.services import post_saved
 
 RESTORED_FIELDS = ["title", "dek", "body", "featured_image_alt"]
 # Runs of spaces, words, single punctuation marks: the units a reader sees change in prose.
@@ -55,6 +56,7 @@ def post_restore(*, post: Post, revision, user) -> None:
     when = date_format(timezone.localtime(revision.history_date), "DATETIME_FORMAT")
     post._change_reason = _("Restored the version of %(when)s") % {"when": when}
     post.save()
+    post_saved(post=post)  # readers see the restored words at once
 
 
 def revision_list(request, model_admin, object_id):

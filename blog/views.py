@@ -60,7 +60,10 @@ def _essay_page(request, post, *, is_preview=False):
     if post.featured_image:
         # Absolute for link previews: on SITE_URL, or the bucket's public address as is.
         context["featured_image_url"] = absolute_url(post.featured_image.url)
-    return render(request, "blog/post_detail.html", context)
+    response = render(request, "blog/post_detail.html", context)
+    # The comment form goes when comments close: a cached copy of the page must not outlive it.
+    response.fresh_until = post.comments_close_at()
+    return response
 
 
 @require_safe

@@ -12,10 +12,13 @@ The words and the link limit are the moderators' (comments.word_lists), edited i
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from comments.conf import setting
-from comments.models import Comment, is_moderator
+from comments.models import Comment, is_moderator, is_moderator_column
 from comments.text import count_links
 from comments.word_lists import current_word_lists
 
@@ -31,16 +34,41 @@ def _first_word_in(text: str, words) -> str | None:
     return next((word for word in words if word and word.casefold() in lowered), None)
 
 
-def is_trusted(author) -> bool:
-    """Members the site already trusts: the trusted group, or enough approved comments."""
-    if author.groups.filter(name=setting("COMMENTS_TRUSTED_GROUP")).exists():
-        return True
-    needed = setting("COMMENTS_AUTO_APPROVE_AFTER")
+def _approved_enough(author) -> Subquery | None:
+    if setting("COMMENTS_AUTO_APPROVE_AFTER") <= 0:
+        return None
     approved = Comment.objects.filter(author=author, status=Comment.Status.APPROVED)
-    return needed > 0 and approved[:needed].count() >= needed
+    return Subquery(approved.values("author").annotate(n=Count("pk")).values("n"))
 
 
-def decide(*, author, body: str) -> Decision:
+def standing_of(users):
+    """`users` (a User queryset) with what the policy asks of each: is_moderator_now,
+    in_trusted_group, approved_enough. One query for all three, and it may take a row lock."""
+    author = OuterRef("pk")
+    trusted = Group.objects.filter(name=setting("COMMENTS_TRUSTED_GROUP"), user=author)
+    enough = _approved_enough(author)
+    return users.annotate(
+        is_moderator_now=is_moderator_column(f'"{get_user_model()._meta.db_table}"."id"'),
+        in_trusted_group=Exists(trusted),
+    ).values(
+        "is_moderator_now",
+        "in_trusted_group",
+        **({"approved_enough": enough} if enough is not None else {}),
+    )
+
+
+def is_trusted(author, standing: dict | None = None) -> bool:
+    """Members the site already trusts: the trusted group, or enough approved comments.
+
+    `standing`: what standing_of() found for the author, when the caller asked already."""
+    if standing is None:
+        standing = standing_of(get_user_model().objects.filter(pk=author.pk)).get()
+    needed = setting("COMMENTS_AUTO_APPROVE_AFTER")
+    enough = needed > 0 and (standing.get("approved_enough") or 0) >= needed
+    return standing["in_trusted_group"] or enough
+
+
+def decide(*, author, body: str, standing: dict | None = None) -> Decision:
     """The status a newly submitted (or edited) comment gets, and why it was held."""
     lists = current_word_lists()
     blocked = _first_word_in(body, lists.blocked_words)
@@ -57,7 +85,7 @@ def decide(*, author, body: str) -> Decision:
     word = _first_word_in(body, lists.moderation_words)
     if word:
         return Decision(Comment.Status.PENDING, _("Contains the moderation word “%s”.") % word)
-    if is_trusted(author):
+    if is_trusted(author, standing):
         return Decision(Comment.Status.APPROVED)
     return Decision(
         Comment.Status.PENDING, _("New members' comments wait for a moderator's approval.")

@@ -9,6 +9,8 @@ from http import HTTPStatus
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +20,7 @@ from comments import following, notifications, policy
 from comments.conf import setting
 from comments.models import Comment, CommentRevision, ModerationEvent, is_moderator
 from comments.suspensions import active_suspension, suspension_notice
+from config.page_cache import essay_scope, public_pages_changed
 
 
 class CommentRefused(Exception):
@@ -41,12 +44,14 @@ def _lock_post(post: Post) -> None:
     Post.objects.select_for_update().filter(pk=post.pk).values_list("pk").first()
 
 
-def _lock_author(author) -> None:
+def _lock_author(author) -> dict:
     # Serialises one member's submissions across essays, so the pace check counts them all.
     # FOR NO KEY UPDATE leaves the row free for foreign-key checks (others' inserts) and reads.
-    get_user_model().objects.select_for_update(no_key=True).filter(pk=author.pk).values_list(
-        "pk"
-    ).first()
+    # The same query tells what the moderation policy asks of the member.
+    users = get_user_model().objects.select_for_update(no_key=True).filter(pk=author.pk)
+    standing = policy.standing_of(users).get()
+    author._moderator_cache = standing["is_moderator_now"]  # as is_moderator() keeps it
+    return standing
 
 
 def _public_view_changes(comment: Comment, from_status: str, to_status: str) -> bool:
@@ -56,7 +61,9 @@ def _public_view_changes(comment: Comment, from_status: str, to_status: str) -> 
 
 def refresh_public_count(post: Post) -> None:
     """Store the essay's public comment count and mark its cached pages stale."""
-    post.public_comments_changed(comment_count=Comment.objects.filter(post=post).public().count())
+    public = Comment.objects.filter(post=post).public().values("post").annotate(n=Count("pk"))
+    post.public_comments_changed(comment_count=Coalesce(Subquery(public.values("n")), 0))
+    public_pages_changed(essay_scope(post), "lists")
 
 
 def validate_body(body: str) -> str:
@@ -94,7 +101,18 @@ def _same_text(one: str, other: str) -> bool:
     return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
 
 
-def _check_pace(*, post: Post, author, body: str) -> None:
+def _history(*, post: Post, author, token) -> list[tuple]:
+    # The member's comments that the token, pace and duplicate checks need, in one query:
+    # (pk, post id, body, created_at, submission token).
+    since = timezone.now() - timedelta(seconds=setting("COMMENTS_RATE_WINDOW"))
+    wanted = Q(post=post) | Q(created_at__gte=since)
+    if token is not None:
+        wanted |= Q(submission_token=token)
+    rows = Comment.objects.filter(author=author).filter(wanted)
+    return list(rows.values_list("pk", "post_id", "body", "created_at", "submission_token"))
+
+
+def _check_pace(*, post: Post, author, body: str, history: list[tuple]) -> None:
     if is_moderator(author):
         return
     flood = timezone.now() - timedelta(seconds=setting("COMMENTS_FLOOD_SECONDS"))
@@ -104,15 +122,15 @@ def _check_pace(*, post: Post, author, body: str) -> None:
             status=HTTPStatus.TOO_MANY_REQUESTS,
         )
     since = timezone.now() - timedelta(seconds=setting("COMMENTS_RATE_WINDOW"))
-    recent = Comment.objects.filter(author=author, created_at__gte=since).count()
+    recent = sum(created_at >= since for _, _, _, created_at, _ in history)
     if recent >= setting("COMMENTS_RATE_LIMIT"):
         raise CommentRefused(
             _("You have posted several comments in a short time. Please wait a few minutes."),
             status=HTTPStatus.TOO_MANY_REQUESTS,
         )
     # Trailing spaces, line breaks or capitals do not make the same text a new comment.
-    earlier = Comment.objects.filter(author=author, post=post).values_list("body", flat=True)
-    if any(_same_text(body, text) for text in earlier.iterator()):
+    earlier = (text for _, post_id, text, _, _ in history if post_id == post.pk)
+    if any(_same_text(body, text) for text in earlier):
         raise CommentRefused(
             _("You have already posted this text on this essay."),
             status=HTTPStatus.TOO_MANY_REQUESTS,
@@ -134,21 +152,31 @@ def comment_submit(
     if author is None or not author.is_authenticated or not author.is_active:
         raise CommentRefused(_("Please log in to comment."), status=HTTPStatus.FORBIDDEN)
     refuse_if_suspended(author)
+    try:
+        return _submit(post, author, body, parent, token, notify_on_approval)
+    except IntegrityError:
+        if token is None:
+            raise
+        # Same token committed by a concurrent request: the author lock makes this rare.
+        return Comment.objects.get(author=author, submission_token=token)
+
+
+def _submit(post, author, body, parent, token, notify_on_approval) -> Comment:
     with transaction.atomic():
         _lock_post(post)
-        _lock_author(author)
-        if token is not None:
-            earlier = Comment.objects.filter(author=author, submission_token=token).first()
-            if earlier is not None:
-                return earlier
+        standing = _lock_author(author)
+        history = _history(post=post, author=author, token=token)
+        earlier = next((row[0] for row in history if token is not None and row[4] == token), None)
+        if earlier is not None:
+            return Comment.objects.get(pk=earlier)
         if not post.comments_are_open():
             raise CommentRefused(
                 _("Comments are closed on this essay."), status=HTTPStatus.FORBIDDEN
             )
         validate_body(body)
         _check_parent(post=post, author=author, parent=parent)
-        _check_pace(post=post, author=author, body=body)
-        decision = policy.decide(author=author, body=body)
+        _check_pace(post=post, author=author, body=body, history=history)
+        decision = policy.decide(author=author, body=body, standing=standing)
         comment = Comment(
             post=post,
             author=author,
@@ -159,12 +187,7 @@ def comment_submit(
             submission_token=token,
             notify_on_approval=notify_on_approval,
         )
-        try:
-            with transaction.atomic():
-                comment.save()
-        except IntegrityError:
-            # Same token committed by a concurrent request between our check and insert.
-            return Comment.objects.get(author=author, submission_token=token)
+        comment.save()
         ModerationEvent.objects.create(
             comment=comment,
             actor=author,

@@ -27,6 +27,7 @@ from comments.models import (
     is_moderator_column,
 )
 from comments.suspensions import suspension_notice
+from config.page_cache import site_version
 
 AVATAR_TONES = 8
 PLACEHOLDER_TEXT = {
@@ -330,13 +331,14 @@ PUBLIC_THREAD_SECONDS = 5 * 60
 
 def _public_thread_key(post, *, comments_open: bool, page: int, newest_first: bool) -> str:
     # cache_version moves whenever what the public sees under the essay changes (see
-    # Post.public_comments_changed); names, avatars and badges may lag by PUBLIC_THREAD_SECONDS.
+    # Post.public_comments_changed), the site's page version when a member's name or picture does.
     return ":".join(
         str(part)
         for part in (
             "comments:public-thread",
             post.pk,
             post.cache_version,
+            site_version(),
             int(comments_open),
             setting("COMMENTS_MAX_DEPTH"),
             setting("COMMENTS_PER_PAGE"),

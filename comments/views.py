@@ -97,7 +97,8 @@ def comment_create(request, post_id):
         )
     data = form.cleaned_data
     if data["parent"]:
-        parent = Comment.objects.filter(pk=data["parent"]).first()
+        # With its author: the JSON answer shows whom the reply answers.
+        parent = Comment.objects.select_related("author").filter(pk=data["parent"]).first()
         if parent is None:
             return _refused(
                 request,

@@ -95,6 +95,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a reader without a session gets a public page from the shared cache without going
+    # through the rest; what it stores carries the headers the middleware below gave it.
+    "config.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outermost after SecurityMiddleware, so that every response gets the headers, static files
     # and the 503 page included.

@@ -18,6 +18,7 @@ from blog.models import Post, Redirect, Tag
 from blog.redirects import redirects_set_many
 from comments.imports import ImportedComment, comments_import
 from comments.models import Comment
+from config.page_cache import public_pages_changed
 from wordpress import content, permalinks, wxr
 from wordpress.models import ImportedObject
 from wordpress.summary import Summary
@@ -86,6 +87,7 @@ class Importer:
                     self._item(record)
                 self._maybe_commit()
             self._commit()
+            public_pages_changed("site")
         except BaseException:
             self._rollback()
             raise

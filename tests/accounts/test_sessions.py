@@ -39,7 +39,8 @@ def test_admin_login_starts_a_new_short_session(settings):
 def test_demo_sign_in_starts_a_new_session_that_lasts_two_weeks(settings):
     settings.DEBUG = True
     client = Client(enforce_csrf_checks=True)
-    token = csrf_token(client, make_post().get_absolute_url())
+    # As sign-in.js does when the button is pressed on the (cached, token-free) essay page.
+    token = client.get(reverse("accounts:csrf_token")).json()["token"]
     before = client.session.session_key
 
     client.post(reverse("accounts:demo_sign_in"), {"csrfmiddlewaretoken": token})
@@ -75,3 +76,47 @@ def test_a_token_from_another_visitors_session_is_refused():
     assert refused.status_code == HTTPStatus.FORBIDDEN and still_signed_in
     assert accepted.status_code == HTTPStatus.FOUND
     assert "_auth_user_id" not in member.session
+
+
+def test_a_sign_in_button_works_with_the_token_fetched_when_it_is_pressed(
+    social_providers_configured,
+):
+    reader = Client(enforce_csrf_checks=True)
+    login_url = reverse("github_login")
+
+    without = reader.post(login_url, {"process": "login"})
+    token = reader.get(reverse("accounts:csrf_token")).json()["token"]
+    sent = reader.post(login_url, {"process": "login", "csrfmiddlewaretoken": token})
+
+    assert without.status_code == HTTPStatus.FORBIDDEN
+    assert sent.status_code == HTTPStatus.FOUND
+    assert sent["Location"].startswith("https://github.com/")
+
+
+def test_a_fetched_token_is_bound_to_the_readers_own_session(social_providers_configured):
+    someone, reader = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    their_token = someone.get(reverse("accounts:csrf_token")).json()["token"]
+    reader.get(reverse("accounts:csrf_token"))
+
+    refused = reader.post(
+        reverse("github_login"), {"process": "login", "csrfmiddlewaretoken": their_token}
+    )
+
+    assert refused.status_code == HTTPStatus.FORBIDDEN
+
+
+def test_without_javascript_a_sign_in_button_opens_one_confirmation_page(
+    social_providers_configured,
+):
+    reader = Client(enforce_csrf_checks=True)
+    # The cached page's form, sent as is: a GET with its hidden inputs.
+    confirmation = reader.get(reverse("github_login"), {"process": "login", "next": "/x/"})
+    token = TOKEN.search(confirmation.text)[1]
+
+    sent = reader.post(
+        reverse("github_login") + "?process=login&next=/x/", {"csrfmiddlewaretoken": token}
+    )
+
+    assert confirmation.status_code == HTTPStatus.OK
+    assert sent.status_code == HTTPStatus.FOUND
+    assert sent["Location"].startswith("https://github.com/")

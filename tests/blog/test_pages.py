@@ -189,19 +189,20 @@ def _fill(n_posts):
 @pytest.mark.parametrize(
     ("name", "queries"),
     [
-        ("home", 3),
+        # Public pages rendered into an empty page cache add one query: when the next scheduled
+        # essay goes public (no cached page may outlive that moment). Readers start no session.
+        ("home", 3 + 1),
         # The essay with its tags, its bylines; moderators and comments for the thread; the
-        # previous/next essays (one query) and related essays (one); and, on a first visit, the
-        # reader's new session (with the comment form's CSRF secret): 3.
-        ("post_detail", 9),
-        ("author_detail", 4),
-        ("tag_detail", 4),
-        ("archive_index", 1),
-        ("archive_year", 3),
+        # previous/next essays (one query) and related essays (one).
+        ("post_detail", 6 + 1),
+        ("author_detail", 4 + 1),
+        ("tag_detail", 4 + 1),
+        ("archive_index", 1 + 1),
+        ("archive_year", 3 + 1),
         ("search", 3),
-        ("feed", 3),  # the essays, their bylines, and the Site for absolute links
-        ("tag_feed_atom", 4),
-        ("sitemap", 7),  # essays, authors, tags (items and paging), and the Site
+        ("feed", 3 + 1),  # the essays, their bylines, and the Site for absolute links
+        ("tag_feed_atom", 4 + 1),
+        ("sitemap", 7 + 1),  # essays, authors, tags (items and paging), and the Site
     ],
 )
 def test_reader_pages_run_a_constant_number_of_queries(

@@ -151,14 +151,16 @@ def test_readers_who_are_not_signed_in_see_log_in_to_reply(client, post):
 
 
 def test_the_cached_public_thread_changes_as_soon_as_a_comment_is_approved(
-    client, post, member, moderator
+    client, post, member, moderator, django_capture_on_commit_callbacks
 ):
     from comments import services
 
     pending = make_comment(post=post, author=member, status=S.PENDING, body="Worth the wait")
     assert "Worth the wait" not in client.get(post.get_absolute_url()).content.decode()
 
-    services.comment_approve(comment=pending, moderator=moderator)
+    # The cached pages go stale when the decision is committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_approve(comment=pending, moderator=moderator)
 
     html = client.get(post.get_absolute_url()).content.decode()
     assert "Worth the wait" in html
@@ -193,7 +195,7 @@ def test_a_member_with_nothing_pending_gets_the_public_view_without_edit_links_f
 
 
 def test_rejecting_a_pending_comment_with_public_replies_updates_its_cached_placeholder(
-    client, post, moderator
+    client, post, moderator, django_capture_on_commit_callbacks
 ):
     from comments import services
 
@@ -201,7 +203,8 @@ def test_rejecting_a_pending_comment_with_public_replies_updates_its_cached_plac
     make_comment(parent=pending, body="Answered anyway")
     assert "This comment is awaiting moderation." in client.get(post.get_absolute_url()).text
 
-    services.comment_reject(comment=pending, moderator=moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_reject(comment=pending, moderator=moderator)
 
     html = client.get(post.get_absolute_url()).text
     assert "This comment was removed." in html

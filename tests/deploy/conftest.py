@@ -88,6 +88,26 @@ def redis_server(scratch):
     terminate(process)
 
 
+@pytest.fixture
+def shared_cache(settings, redis_server):
+    """This process's cache is the nodes' Redis, emptied: its services move their versions."""
+    import redis
+
+    redis.Redis.from_url(redis_server).flushall()
+    settings.CACHES = {
+        alias: {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": redis_server}
+        for alias in ("default", "limits")
+    }
+
+
+def read(url: str, opener=None) -> tuple[str, dict]:
+    # One site name for every node, as behind the proxy (pages are cached per site address);
+    # a client with cookies keeps the address's own (its cookie jar files cookies under it).
+    request = urllib.request.Request(url, headers={} if opener else {"Host": "localhost"})
+    with (opener or urllib.request.build_opener()).open(request, timeout=30) as response:
+        return response.read().decode(), dict(response.headers)
+
+
 @pytest.fixture(scope="session")
 def collected_static():
     """collectstatic once: production's static storage serves from its manifest."""
@@ -192,7 +212,10 @@ def nginx_site_for(upstreams: list[str], port: int) -> str:
         "\n".join(f"    server {url.removeprefix('http://')} {options}" for url in upstreams),
     )
     site = site.replace("listen 80;", f"listen 127.0.0.1:{port};").replace("listen [::]:80;", "")
-    return site
+    # The micro-cache in a folder of the test's own.
+    cache = Path(tempfile.mkdtemp(prefix="lectern-nginx-cache-"))
+    cache.chmod(0o777)
+    return site.replace("/var/cache/nginx/lectern", str(cache))
 
 
 @pytest.fixture(scope="module")

@@ -58,10 +58,13 @@ def test_exhausted_pool_answers_a_styled_503_instead_of_hanging(site):
         # The essays table is locked: a first reader waits on it, holding the only connection.
         with site.postgres.connect(site.database) as locker, locker.transaction():
             locker.execute("LOCK TABLE blog_post IN ACCESS EXCLUSIVE MODE")
-            first = threading.Thread(target=lambda: blocked.append(Visitor(server.port).get("/")))
+            # New addresses: a page from the page cache would not need a connection.
+            first = threading.Thread(
+                target=lambda: blocked.append(Visitor(server.port).get("/?reader=1"))
+            )
             first.start()
             time.sleep(0.5)
-            second = Visitor(server.port).get("/")
+            second = Visitor(server.port).get("/?reader=2")
             assert not blocked, "the first reader was not held by the lock"
         first.join(10)
         after = Visitor(server.port).get("/")

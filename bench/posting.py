@@ -1,0 +1,78 @@
+"""How long posting a comment takes in-process, and how many queries.
+
+Run by bench_scale (`make bench`), or alone: `.venv/bin/python -m bench.posting`.
+
+Through Django's test client as comments.js posts (JSON), DEBUG off, on an essay with N comments:
+a trusted member (approved at once, which refreshes the essay's count and cached pages) and a
+new member (held for moderation, which queues the moderators' mail). Each post is a new member's
+first on the essay, so the rate limit and duplicate checks run as usual and never refuse.
+"""
+
+import os
+import statistics
+import time
+import uuid
+from functools import partial
+
+from bench.throwaway_db import throwaway_database
+
+SIZE = int(os.environ.get("BENCH_POST_SIZE", "500"))
+ROUNDS = int(os.environ.get("BENCH_POST_ROUNDS", "40"))
+
+
+def count_and_run(counted: list, run, *args):
+    counted.append(1)
+    return run(*args)
+
+
+def measure(post, *, trusted: bool) -> tuple[float, int]:
+    """(median ms, queries of the last post) over ROUNDS posts, each by a new member."""
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.factories import make_user
+
+    group = Group.objects.get_or_create(name="Trusted commenters")[0]
+    url = reverse("comments:create", args=[post.pk])
+    times, queries = [], 0
+    for number in range(ROUNDS):
+        member = make_user()
+        if trusted:
+            member.groups.add(group)
+        client = Client()
+        client.force_login(member)
+        data = {"body": f"A thought, number {number}.", "token": str(uuid.uuid4())}
+        counted = []
+        with connection.execute_wrapper(partial(count_and_run, counted)):
+            started = time.perf_counter()
+            response = client.post(url, data, headers={"accept": "application/json"})
+            times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 201, response.content
+        queries = len(counted)
+    return statistics.median(times), queries
+
+
+def rows(size: int = SIZE):
+    """[(who, median ms, queries)] for both kinds of member."""
+    from tests.factories import make_post, make_thread, make_user
+
+    post = make_post(title=f"Essay with {size} comments")
+    make_thread(post=post, count=size, depth=5, authors=[make_user() for _ in range(20)])
+    return [
+        ("trusted (approved)", *measure(post, trusted=True)),
+        ("new member (held)", *measure(post, trusted=False)),
+    ]
+
+
+def main():
+    with throwaway_database():
+        print(f"POST a comment, essay with {SIZE} comments, {ROUNDS} posts each")
+        print(f"{'who':<20} {'median ms':>9} {'queries':>7}")
+        for who, ms, queries in rows():
+            print(f"{who:<20} {ms:>9.1f} {queries:>7}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,215 @@
+"""Whole-page cache for anonymous readers, shared by every web process (Redis when configured).
+
+A public view is wrapped with `public_page(scopes)`. For a reader without a session, the first
+middleware answers from the cache; each stored page remembers the version of every scope it was
+rendered under, and is served only while all of them still hold. A write that changes what the
+public sees calls `public_pages_changed(...)` in its service: the scopes' versions move (after
+the commit, so that nobody renders the old rows under the new version) and every page under
+them is stale at once, on every node.
+
+Scopes: "site" (every public page: editorial changes, names), "lists" (every page listing essays:
+comment counts), "essay:<slug>" (one essay's page).
+"""
+
+import hashlib
+import uuid
+from datetime import datetime
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_etags
+
+PAGE_SECONDS = 10 * 60
+# What a reverse proxy or CDN may do with an anonymous page: hold it a few seconds, and serve it
+# a little longer while it fetches a fresh one. Browsers revalidate (ETag) every time.
+PUBLIC_CACHE_CONTROL = "public, max-age=0, s-maxage=5, stale-while-revalidate=10"
+PRIVATE_CACHE_CONTROL = "private, max-age=0, must-revalidate"
+# Headers worth keeping with a page; the rest (Date, per-request ones) are the server's.
+KEPT_HEADERS = {
+    "cache-control",
+    "content-language",
+    "content-security-policy",
+    "content-type",
+    "cross-origin-opener-policy",
+    "etag",
+    "last-modified",
+    "permissions-policy",
+    "referrer-policy",
+    "strict-transport-security",
+    "vary",
+    "x-content-type-options",
+    "x-frame-options",
+}
+
+
+def _version_key(scope: str) -> str:
+    return f"pages:version:{scope}"
+
+
+def _page_key(request) -> str:
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return "pages:page:" + hashlib.sha256(address.encode()).hexdigest()
+
+
+def public_pages_changed(*scopes: str) -> None:
+    """Mark every cached page under these scopes stale, once the current transaction commits."""
+
+    def move():
+        cache.set_many({_version_key(scope): uuid.uuid4().hex for scope in scopes}, None)
+
+    transaction.on_commit(move)
+
+
+def essay_scope(post) -> str:
+    return f"essay:{post.slug}"
+
+
+def _versions(scopes) -> dict | None:
+    """The current version of each scope (new ones made up), or None while the cache is away."""
+    keys = [_version_key(scope) for scope in scopes]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            # add(): two processes starting the same scope agree on the first one's version.
+            cache.add(key, uuid.uuid4().hex, None)
+            found[key] = cache.get(key)
+    return None if None in found.values() else found
+
+
+def site_version() -> str:
+    """The current version of the "site" scope: fragments cached apart from pages (the public
+    thread) include it, so that a member's new name shows in them at once too."""
+    return (_versions(["site"]) or {}).get(_version_key("site"), "")
+
+
+def _is_cacheable_request(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def public_page(*scopes: str, essay_slug_kwarg: str | None = None):
+    """Mark a view's anonymous responses as public pages, kept in the shared page cache under
+    "site", the given scopes and, with essay_slug_kwarg, the essay's own scope."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            patch_vary_headers(response, ["Cookie"])
+            if request.user.is_authenticated:
+                response["Cache-Control"] = PRIVATE_CACHE_CONTROL
+            elif response.status_code == 200:
+                response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+                response.is_public_page = True
+            return response
+
+        wrapped.public_page_scopes = (scopes, essay_slug_kwarg)
+        return wrapped
+
+    return decorate
+
+
+class PageCacheMiddleware:
+    """First in MIDDLEWARE: answer readers without a session from the page cache, and store the
+    public pages the views marked, with the headers the rest of the stack gave them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _is_cacheable_request(request):
+            return self.get_response(request)
+        key = _page_key(request)
+        entry = cache.get(key)
+        if entry is not None:
+            versions, status, headers, body = entry
+            current = cache.get_many(list(versions))
+            if current == versions:
+                return _from_entry(request, status, headers, body)
+        versions, response = self._render(request)
+        if (
+            versions
+            and request.method == "GET"
+            and response.status_code == 200
+            and getattr(response, "is_public_page", False)
+            and not response.cookies
+            and not response.streaming
+        ):
+            headers = {k: v for k, v in response.items() if k.lower() in KEPT_HEADERS}
+            entry = (versions, response.status_code, headers, response.content)
+            cache.set(key, entry, _seconds_to_keep(response))
+        return response
+
+    def _render(self, request):
+        # The scopes are known once the URL is resolved; the versions are read before the view.
+        from django.urls import Resolver404, resolve
+
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None, self.get_response(request)
+        marked = getattr(match.func, "public_page_scopes", None)
+        if marked is None:
+            return None, self.get_response(request)
+        scopes, slug_kwarg = marked
+        page_scopes = ["site", *scopes]
+        if slug_kwarg:
+            page_scopes.append(f"essay:{match.kwargs[slug_kwarg]}")
+        # Read before the view runs: a change committed while it renders moves a version past
+        # the one stored with the page, which is then never served.
+        versions = _versions(page_scopes)
+        return versions, self.get_response(request)
+
+
+NOTHING_SCHEDULED = "none"
+
+
+def _next_publication_at():
+    # Asked of the database once per site version (a scheduling is an editorial write, which
+    # moves it) and again once the moment has passed (the key expires then).
+    from blog.models import Post
+
+    key = f"pages:next-publication:{site_version()}"
+    moment = cache.get(key)
+    if moment is None:
+        moment = Post.objects.next_publication_at() or NOTHING_SCHEDULED
+        seconds = PAGE_SECONDS
+        if moment != NOTHING_SCHEDULED:
+            seconds = max(1, int((moment - timezone.now()).total_seconds()))
+        cache.set(key, moment, seconds)
+    return None if moment == NOTHING_SCHEDULED else moment
+
+
+def _seconds_to_keep(response) -> int:
+    # A scheduled essay goes public at its date with no write to announce it: no page outlives
+    # that moment (nor an essay's comment form its closing date, which the view sets).
+    until = [getattr(response, "fresh_until", None), _next_publication_at()]
+    seconds = PAGE_SECONDS
+    now = timezone.now()
+    for moment in until:
+        if isinstance(moment, datetime):
+            seconds = min(seconds, max(1, int((moment - now).total_seconds())))
+    return seconds
+
+
+def _from_entry(request, status, headers, body):
+    etag = headers.get("ETag")
+    if etag and etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
+        response = HttpResponseNotModified()
+        for name in ("ETag", "Cache-Control", "Vary"):
+            if name in headers:
+                response[name] = headers[name]
+        return response
+    response = HttpResponse(b"" if request.method == "HEAD" else body, status=status)
+    for name, value in headers.items():
+        response[name] = value
+    response["Content-Length"] = str(len(body))
+    return response

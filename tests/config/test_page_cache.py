@@ -1,0 +1,283 @@
+"""Whole-page cache for anonymous readers: served without a query, fresh after every change that
+alters what the public sees, never serving or storing a signed-in member's page."""
+
+import time
+from datetime import timedelta
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.authors import author_saved
+from accounts.services import user_update_profile
+from blog.models import Post
+from blog.services import post_publish, post_saved, post_unpublish
+from comments import services as comments
+from comments.models import Comment
+from tests.factories import (
+    make_author,
+    make_comment,
+    make_moderator,
+    make_post,
+    make_staff,
+    make_tag,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+S = Comment.Status
+
+
+@pytest.fixture
+def essay():
+    return make_post(
+        title="On Stewardship", authors=[make_author(name="Ines Baptista")], tags=[make_tag()]
+    )
+
+
+def cached_read(client, url, django_assert_num_queries):
+    """Read `url` twice as a reader; the second answer comes from the page cache, no query."""
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert second.status_code == HTTPStatus.OK
+    assert second.content == first.content
+    return second.text
+
+
+def test_a_reader_gets_the_cached_page_without_a_query_a_session_or_a_token(
+    client, essay, django_assert_num_queries
+):
+    make_comment(post=essay, body="First!")
+
+    html = cached_read(client, essay.get_absolute_url(), django_assert_num_queries)
+
+    assert "First!" in html
+    assert "csrfmiddlewaretoken" not in html
+    assert not client.cookies
+
+
+@pytest.mark.parametrize(
+    "name", ["home", "post_detail", "author_detail", "tag_detail", "archive_index", "feed"]
+)
+def test_every_public_page_is_cached_for_readers(client, essay, django_assert_num_queries, name):
+    args = {
+        "post_detail": [essay.slug],
+        "author_detail": [essay.byline_authors[0].slug],
+        "tag_detail": [essay.tag_list[0].slug],
+    }.get(name, [])
+    cached_read(client, reverse(f"blog:{name}", args=args), django_assert_num_queries)
+
+
+def test_cached_pages_tell_proxies_they_may_hold_them_briefly_and_answer_304(client, essay):
+    url = essay.get_absolute_url()
+    client.get(url)
+
+    cached = client.get(url)
+    again = client.get(url, headers={"if-none-match": cached["ETag"]})
+
+    control = cached["Cache-Control"]
+    assert "public" in control and "s-maxage=" in control and "stale-while-revalidate=" in control
+    assert "Cookie" in cached["Vary"]
+    assert again.status_code == HTTPStatus.NOT_MODIFIED
+    assert again["ETag"] == cached["ETag"]
+
+
+def test_a_member_never_gets_the_readers_copy_and_their_page_is_private(
+    client, essay, django_assert_num_queries
+):
+    url = essay.get_absolute_url()
+    cached_read(client, url, django_assert_num_queries)  # a reader's copy is in the cache
+    client.force_login(make_user(display_name="Ada Member"))
+
+    response = client.get(url)
+
+    assert "Ada Member" in response.text and "Log out" in response.text
+    assert "Log in to reply" not in response.text
+    assert response["Cache-Control"].startswith("private")
+    assert "Cookie" in response["Vary"]
+
+
+def test_a_members_page_is_never_stored_for_readers(client, essay):
+    member = make_user(display_name="Ada Member")
+    make_comment(post=essay, author=member, status=S.PENDING, body="Still private")
+    client.force_login(member)
+    assert "Still private" in client.get(essay.get_absolute_url()).text
+    client.logout()
+    client.cookies.clear()
+
+    html = client.get(essay.get_absolute_url()).text
+
+    assert "Still private" not in html and "Ada Member" not in html
+
+
+def test_search_and_previews_are_never_cached(client, essay, django_assert_num_queries):
+    client.get(reverse("blog:search"), {"q": "stewardship"})
+    with django_assert_num_queries(3):
+        client.get(reverse("blog:search"), {"q": "stewardship"})
+
+
+# — freshness: each change that alters what the public sees shows at once —————————————————————
+
+
+def approve(essay):
+    pending = make_comment(post=essay, status=S.PENDING, body="Worth the wait")
+    return lambda: comments.comment_approve(comment=pending, moderator=make_moderator())
+
+
+def remove(essay):
+    public = make_comment(post=essay, body="Regrettable words")
+    return lambda: comments.comment_remove(comment=public, moderator=make_moderator())
+
+
+def edit_comment(essay):
+    author = make_user()
+    public = make_comment(post=essay, author=author, body="Teh first version")
+    return lambda: comments.comment_edit(comment=public, editor=author, body="The second version")
+
+
+def publish(essay):
+    draft = make_post(
+        title="A New Essay", slug="a-new-essay", status=Post.Status.DRAFT, tags=essay.tag_list
+    )
+    draft.published_at = None
+    draft.save()
+    return lambda: post_publish(post=draft)
+
+
+def unpublish(essay):
+    return lambda: post_unpublish(post=essay)
+
+
+def saved_by_editor(row, service, **changes):
+    """An editor's change to a row, saved, then announced by its service (as the admin does)."""
+
+    def change():
+        for name, value in changes.items():
+            setattr(row, name, value)
+        row.save()
+        service(**{type(row).__name__.lower(): row})
+
+    return change
+
+
+def edit_essay(essay):
+    return saved_by_editor(essay, post_saved, title="On Stewardship, Revised")
+
+
+def edit_bio(essay):
+    return saved_by_editor(essay.byline_authors[0], author_saved, name="Inês Baptista-Lopes")
+
+
+def rename_member(essay):
+    member = make_user(display_name="Old Name")
+    make_comment(post=essay, author=member)
+    return lambda: user_update_profile(
+        user=member, display_name="Dr New Name", notify_on_reply=False
+    )
+
+
+@pytest.mark.parametrize(
+    ("prepare", "page", "shown", "gone"),
+    [
+        (approve, "essay", "Worth the wait", None),
+        (approve, "home", "1 comment", "No comments yet"),
+        (remove, "essay", None, "Regrettable words"),
+        # Edited, a member's comment goes back to moderation: its old text leaves the page.
+        (edit_comment, "essay", None, "Teh first version"),
+        (publish, "home", "A New Essay", None),
+        (publish, "tag", "A New Essay", None),
+        (publish, "feed", "A New Essay", None),
+        (publish, "sitemap", "a-new-essay", None),
+        (unpublish, "home", None, "On Stewardship"),
+        (edit_essay, "essay", "On Stewardship, Revised", None),
+        (edit_essay, "home", "On Stewardship, Revised", None),
+        (edit_bio, "author", "Inês Baptista-Lopes", None),
+        (edit_bio, "essay", "Inês Baptista-Lopes", None),
+        (rename_member, "essay", "Dr New Name", "Old Name"),
+    ],
+)
+def test_readers_see_every_change_at_once(
+    client, essay, django_assert_num_queries, django_capture_on_commit_callbacks,
+    prepare, page, shown, gone,
+):  # fmt: skip
+    change = prepare(essay)
+    url = {
+        "essay": essay.get_absolute_url(),
+        "home": reverse("blog:home"),
+        "tag": essay.tag_list[0].get_absolute_url(),
+        "feed": reverse("blog:feed"),
+        "sitemap": reverse("blog:sitemap"),
+        "author": reverse("blog:author_detail", args=[essay.byline_authors[0].slug]),
+    }[page]
+    before = cached_read(client, url, django_assert_num_queries)
+    assert shown is None or shown not in before
+
+    with django_capture_on_commit_callbacks(execute=True):
+        change()
+    html = client.get(url).text
+
+    assert shown is None or shown in html
+    assert gone is None or gone not in html
+
+
+def test_an_unpublished_essay_is_gone_at_once(
+    client, essay, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    cached_read(client, essay.get_absolute_url(), django_assert_num_queries)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post_unpublish(post=essay)
+
+    assert client.get(essay.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_editors_changes_in_the_admin_show_at_once(
+    client, essay, django_capture_on_commit_callbacks
+):
+    editor = make_staff(group="Editors")
+    tag = essay.tag_list[0]
+    draft = make_post(title="Published From The Admin", status=Post.Status.DRAFT, tags=[tag])
+    assert "Published From The Admin" not in client.get(reverse("blog:home")).text
+    assert "Renamed Tag" not in client.get(essay.get_absolute_url()).text
+    admin = type(client)()
+    admin.force_login(editor)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin.post(
+            reverse("admin:blog_post_changelist"),
+            {"action": "publish_selected", "_selected_action": [draft.pk]},
+        )
+        admin.post(
+            reverse("admin:blog_tag_change", args=[tag.pk]),
+            {"name": "Renamed Tag", "slug": tag.slug},
+        )
+
+    assert "Published From The Admin" in client.get(reverse("blog:home")).text
+    assert "Renamed Tag" in client.get(essay.get_absolute_url()).text
+
+
+def test_a_scheduled_essay_appears_when_its_time_comes(client, essay):
+    make_post(title="Due Any Second", published_at=timezone.now() + timedelta(seconds=2))
+    assert "Due Any Second" not in client.get(reverse("blog:home")).text
+
+    time.sleep(2.5)
+
+    assert "Due Any Second" in client.get(reverse("blog:home")).text
+
+
+def test_a_restored_revision_shows_at_once(client, essay, django_capture_on_commit_callbacks):
+    from blog.revisions import post_restore
+
+    first = essay.history.earliest()
+    with django_capture_on_commit_callbacks(execute=True):
+        saved_by_editor(essay, post_saved, title="A Title Regretted")()
+    assert "A Title Regretted" in client.get(reverse("blog:home")).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post_restore(post=essay, revision=first, user=make_staff(group="Editors"))
+
+    html = client.get(reverse("blog:home")).text
+    assert "On Stewardship" in html and "A Title Regretted" not in html
