@@ -1,7 +1,6 @@
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from config.settings import media_storage, social_providers
+from tests.servers import free_port
 
 
 @pytest.fixture(autouse=True)
@@ -58,16 +58,10 @@ def social_providers_configured(settings, monkeypatch):
 # Media in an S3-compatible bucket --------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def s3_server():
     """A real S3 protocol server (moto's) on a loopback port, for the session: its endpoint URL."""
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,

@@ -3,7 +3,6 @@
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import tempfile
 import threading
@@ -15,16 +14,11 @@ from pathlib import Path
 import pytest
 
 from tests.config.test_embedded_db import embedded_db
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ROUNDS = 10
 UP_TIMEOUT = 90  # seconds; a loaded 2-core machine runs migrate, demo and runserver in ~5
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def start_make_run(pgdata: Path, port: int) -> subprocess.Popen:

@@ -7,7 +7,6 @@ process id; none relies on a server the machine happens to run.
 import os
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -20,15 +19,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import database_url
+from tests.servers import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_for_http(url: str, process: subprocess.Popen, *, timeout: float = 60) -> None:
@@ -44,16 +38,6 @@ def wait_for_http(url: str, process: subprocess.Popen, *, timeout: float = 60) -
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.2)
     raise RuntimeError(f"nothing answered at {url} within {timeout} s")
-
-
-def terminate(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +69,7 @@ def redis_server(scratch):
                 break
         time.sleep(0.1)
     yield f"redis://127.0.0.1:{port}/0"
-    terminate(process)
+    stop_process(process, seconds=20)
 
 
 @pytest.fixture
@@ -197,7 +181,7 @@ def web_nodes(scratch, redis_server, collected_static, django_db_setup, django_d
 
     yield start
     for process, log in processes:
-        terminate(process)
+        stop_process(process, seconds=20)
         log.close()
 
 
@@ -261,4 +245,4 @@ http {{
 
     yield start
     for process in processes:
-        terminate(process)
+        stop_process(process, seconds=20)
