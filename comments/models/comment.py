@@ -1,8 +1,9 @@
-import functools
+"""The comment itself: its visibility rule, fields and per-row questions."""
+
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import models
 from django.db.models import (
     BooleanField,
     Case,
@@ -14,72 +15,14 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from comments.conf import setting
+from comments.models.moderators import is_moderator, is_moderator_column
 from comments.text import render_comment_text
-
-MODERATE_PERMISSION = "comments.moderate_comment"
-
-
-def is_moderator(user) -> bool:
-    """Whether this user may see every comment and take moderation decisions.
-
-    The answer of `user.has_perm(MODERATE_PERMISSION)` (active superusers, or the permission held
-    directly or through a group: the rule of moderators()), found with one small query instead of
-    the two that load all of a user's permissions, and kept on the user object for the rest of
-    the request, as Django keeps its permission cache there."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    if hasattr(user, "_perm_cache"):  # Django has loaded them already: no query at all
-        return user.has_perm(MODERATE_PERMISSION)
-    if not hasattr(user, "_moderator_cache"):
-        sql, params = _moderator_ids_sql()
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT %s IN ({sql})", [user.pk, *params])
-            user._moderator_cache = bool(cursor.fetchone()[0])
-    return user._moderator_cache
-
-
-def moderators():
-    """Active users who hold the moderation permission, directly, by group or as superusers."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Permission
-
-    permission = Permission.objects.filter(
-        codename="moderate_comment", content_type__app_label="comments"
-    )
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(
-            Q(is_superuser=True)
-            | Q(groups__permissions__in=permission)
-            | Q(user_permissions__in=permission)
-        )
-        .distinct()
-    )
-
-
-@functools.cache
-def _moderator_ids_sql() -> tuple[str, tuple]:
-    # moderators() compiled to SQL once per process: it has no per-request parameters, and
-    # compiling its nested subqueries cost ~4 ms on every essay page. Still the one rule above.
-    return moderators().values("pk").query.sql_with_params()
-
-
-def is_moderator_column(column: str) -> RawSQL:
-    """A boolean expression: whether the user whose id is in `column` ("table"."column") is a
-    moderator (see moderators())."""
-    sql, params = _moderator_ids_sql()
-    # Only Django-compiled SQL and a column name from code: every value stays a parameter.
-    return RawSQL(f"{column} IN ({sql})", params, output_field=BooleanField())  # noqa: S611
 
 
 class CommentQuerySet(models.QuerySet):
@@ -105,6 +48,8 @@ class CommentQuerySet(models.QuerySet):
 
     def written_by(self, member):
         """A member's own comments, newest first, with whether they deleted each themselves."""
+        from comments.models.moderation import ModerationEvent  # it refers to Comment
+
         deleted_by_author = Exists(
             ModerationEvent.objects.filter(
                 comment=OuterRef("pk"),
@@ -365,6 +310,8 @@ class Comment(models.Model):
 
     def is_hidden_by_reports(self) -> bool:
         """Held because members reported it (not because the policy held it on arrival)."""
+        from comments.models.moderation import ModerationEvent  # it refers to Comment
+
         last = self.events.exclude(action=ModerationEvent.Action.EDITED).last()
         return last is not None and last.action == ModerationEvent.Action.HIDDEN
 
@@ -385,215 +332,3 @@ class Comment(models.Model):
             user=user,
             now=now,
         )
-
-
-class ModerationEvent(models.Model):
-    """Who did what to which comment, when and why. Never edited, never deleted by moderation."""
-
-    class Action(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
-        SPAM = "spam", _("Marked as spam")
-        REMOVED = "removed", _("Removed")
-        EDITED = "edited", _("Edited")
-        IMPORTED = "imported", _("Imported")
-        HIDDEN = "hidden", _("Hidden after reports")
-        DISMISSED = "dismissed", _("Reports dismissed")
-        SUSPENDED = "suspended", _("Member suspended")
-        UNSUSPENDED = "unsuspended", _("Suspension lifted")
-        REDACTED = "redacted", _("Edited by a moderator")
-
-    comment = models.ForeignKey(
-        Comment, on_delete=models.CASCADE, related_name="events", null=True, blank=True
-    )
-    # For decisions about a member rather than one comment (suspensions).
-    member = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("member"),
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
-    from_status = models.CharField(
-        _("from"), max_length=10, choices=Comment.Status.choices, blank=True
-    )
-    to_status = models.CharField(_("to"), max_length=10, choices=Comment.Status.choices, blank=True)
-    reason = models.CharField(_("reason"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("moderation event")
-        verbose_name_plural = _("moderation events")
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return f"{self.get_action_display()} #{self.comment_id}"
-
-
-class CommentRevision(models.Model):
-    """The text a comment had before its author edited it."""
-
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
-    body = models.TextField(_("previous text"))
-    created_at = models.DateTimeField(_("replaced at"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("earlier version")
-        verbose_name_plural = _("earlier versions")
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return f"Revision of #{self.comment_id}"
-
-
-class CommentReportQuerySet(models.QuerySet):
-    def open(self):
-        """Reports no moderator has decided on yet."""
-        return self.filter(resolved_at__isnull=True)
-
-
-class CommentReport(models.Model):
-    """A member's report of a comment. Only moderators ever see who reported."""
-
-    class Reason(models.TextChoices):
-        SPAM = "spam", _("Spam")
-        ABUSE = "abuse", _("Abuse or harassment")
-        OFF_TOPIC = "off_topic", _("Off-topic")
-        PERSONAL = "personal", _("Personal information")
-        OTHER = "other", _("Other")
-
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
-    reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("reported by"),
-    )
-    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
-    text = models.CharField(_("details"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("reported at"), default=timezone.now)
-    resolved_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-
-    objects = CommentReportQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("report")
-        verbose_name_plural = _("reports")
-        ordering = ["created_at", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["comment", "reporter"], name="comment_report_once_per_member"
-            )
-        ]
-
-    def __str__(self):
-        return f"Report of #{self.comment_id}"
-
-
-class MailFrequency(models.TextChoices):
-    IMMEDIATE = "immediate", _("each one, as it is published")
-    DAILY = "daily", _("one daily digest")
-    OFF = "off", _("never")
-
-
-class EssayFollow(models.Model):
-    """A member asked to hear of new comments on an essay."""
-
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("followed essay")
-        verbose_name_plural = _("followed essays")
-        constraints = [models.UniqueConstraint(fields=["member", "post"], name="essay_follow_once")]
-
-    def __str__(self):
-        return f"{self.member_id} follows {self.post_id}"
-
-
-class MailChoice(models.Model):
-    """How a member wants comment mail; no row means the defaults."""
-
-    member = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        primary_key=True,
-        related_name="comment_mail_choice",
-    )
-    follows = models.CharField(
-        _("new comments on essays I follow"),
-        max_length=10,
-        choices=MailFrequency.choices,
-        default=MailFrequency.IMMEDIATE,
-    )
-    replies = models.CharField(
-        _("replies to my comments"),
-        max_length=10,
-        choices=MailFrequency.choices,
-        default=MailFrequency.IMMEDIATE,
-    )
-
-    class Meta:
-        verbose_name = _("mail choice")
-        verbose_name_plural = _("mail choices")
-
-    def __str__(self):
-        return f"Mail choices of {self.member_id}"
-
-    @classmethod
-    def of(cls, member) -> "MailChoice":
-        return cls.objects.filter(member=member).first() or cls(member=member)
-
-
-class SuspensionQuerySet(models.QuerySet):
-    def active(self, now=None):
-        """Suspensions in force: not lifted, and without an end or ending later."""
-        now = now or timezone.now()
-        return self.filter(lifted_at__isnull=True).filter(
-            models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=now)
-        )
-
-
-class Suspension(models.Model):
-    """A member may read and export their data, but not post, edit, reply or report."""
-
-    member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="suspensions"
-    )
-    reason = models.CharField(
-        _("reason"), max_length=500, help_text=_("Shown to the member where the form was.")
-    )
-    ends_at = models.DateTimeField(
-        _("ends"), null=True, blank=True, help_text=_("Empty: until a moderator lifts it.")
-    )
-    created_at = models.DateTimeField(_("from"), default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
-
-    objects = SuspensionQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("suspension")
-        verbose_name_plural = _("suspensions")
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self):
-        return f"Suspension of {self.member_id}"
-
-
-# Kept in a module of its own (this one is long); imported here so Django finds the model.
-from comments.word_lists import ModerationSettings  # noqa: E402, F401
