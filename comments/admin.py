@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
+from django.contrib.admin.helpers import ActionForm
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -8,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from comments import services, suspensions
-from comments.models import Comment, ModerationEvent, Suspension
+from comments.forms import ModerationForm
+from comments.models import CannedReason, Comment, ModerationEvent, Suspension
 from comments.word_lists import ModerationSettings, default_word_lists, moderation_settings_save
 
 
@@ -16,11 +18,54 @@ class ModerationEventInline(admin.TabularInline):
     model = ModerationEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "action", "from_status", "to_status", "actor", "reason"]
+    fields = [
+        "created_at",
+        "action",
+        "from_status",
+        "to_status",
+        "actor",
+        "reason",
+        "member_notice",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class ReasonForm(forms.Form):
+    """The reason a moderator gives (the member reads it on reject or remove), checked as the
+    queue checks it."""
+
+    canned_reason = ModerationForm.base_fields["canned_reason"]
+    reason = ModerationForm.base_fields["reason"]
+
+
+class ModerationActionForm(ActionForm):
+    """The admin's action bar with the reason fields. They accept anything here, so that a bad
+    reason reaches the action and its clear message (ReasonForm), not Django's "No action
+    selected"."""
+
+    canned_reason = forms.ChoiceField(required=False, label=_("Canned reason"))
+    reason = forms.CharField(
+        required=False, label=_("Reason"), widget=forms.TextInput(attrs={"maxlength": 500})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["canned_reason"].choices = [
+            ("", _("No canned reason")),
+            *CannedReason.objects.values_list("pk", "label"),
+        ]
+        self.fields["canned_reason"].validators = []
+        self.fields["canned_reason"].valid_value = lambda value: True
+
+
+def _reason_given(request) -> ReasonForm:
+    # The change form's action bar names its fields with a prefix, the list's without.
+    prefix = ActionLocation.CHANGE_FORM.value
+    has_prefix = any(key.startswith(f"{prefix}-") for key in request.POST)
+    return ReasonForm(request.POST, prefix=prefix if has_prefix else None)
 
 
 def _moderation_action(service, description, verb):
@@ -31,8 +76,19 @@ def _moderation_action(service, description, verb):
         location=[ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM],
     )
     def action(modeladmin, request, queryset):
+        given = _reason_given(request)
+        if not given.is_valid():
+            for field in ("canned_reason", "reason"):
+                for error in given.errors.get(field, []):
+                    modeladmin.message_user(request, error, messages.ERROR)
+            return None
         changed = sum(
-            service(comment=comment, moderator=request.user)
+            service(
+                comment=comment,
+                moderator=request.user,
+                reason=given.cleaned_data["reason"],
+                canned_reason=given.cleaned_data["canned_reason"],
+            )
             for comment in queryset.select_related("post")
         )
         modeladmin.message_user(
@@ -67,6 +123,7 @@ class CommentAdmin(admin.ModelAdmin):
     ]
     fields = readonly_fields
     inlines = [ModerationEventInline]
+    action_form = ModerationActionForm
     actions = [
         _moderation_action(services.comment_approve, _("Approve"), _("approved")),
         _moderation_action(services.comment_reject, _("Reject"), _("rejected")),
@@ -111,15 +168,8 @@ def lift_suspensions(modeladmin, request, queryset):
         suspensions.member_unsuspend(member=suspension.member, moderator=request.user)
 
 
-@admin.register(Suspension)
-class SuspensionAdmin(admin.ModelAdmin):
-    """Suspensions are made through the same service as the moderation pages (and logged)."""
-
-    form = SuspensionAdminForm
-    list_display = ["member", "reason", "created_at", "ends_at", "lifted_at", "created_by"]
-    list_select_related = ["member", "created_by"]
-    raw_id_fields = ["member"]
-    actions = [lift_suspensions]
+class ForModerators:
+    """An admin page that moderators see and add to, whatever their model permissions."""
 
     def has_moderate_permission(self, request):
         return request.user.has_perm("comments.moderate_comment")
@@ -132,6 +182,17 @@ class SuspensionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return self.has_moderate_permission(request)
+
+
+@admin.register(Suspension)
+class SuspensionAdmin(ForModerators, admin.ModelAdmin):
+    """Suspensions are made through the same service as the moderation pages (and logged)."""
+
+    form = SuspensionAdminForm
+    list_display = ["member", "reason", "created_at", "ends_at", "lifted_at", "created_by"]
+    list_select_related = ["member", "created_by"]
+    raw_id_fields = ["member"]
+    actions = [lift_suspensions]
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -177,3 +238,19 @@ class ModerationSettingsAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         moderation_settings_save(row=obj)
+
+
+@admin.register(CannedReason)
+class CannedReasonAdmin(ForModerators, admin.ModelAdmin):
+    """The reasons moderators pick from when they reject or remove a comment; moderators edit
+    them (what members were already told is kept on each decision, unchanged)."""
+
+    list_display = ["label", "text", "position"]
+    list_editable = ["position"]
+    search_fields = ["label", "text"]
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_moderate_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_moderate_permission(request)

@@ -46,16 +46,24 @@ def essay_unfollow(*, member, post) -> bool:
     return EssayFollow.objects.filter(member=member, post=post).delete()[0] > 0
 
 
-def mail_choice_update(*, member, follows: str, replies: str) -> None:
+def mail_choice_update(*, member, follows: str, replies: str, decisions: bool = True) -> None:
     """Store how the member wants comment mail."""
     MailChoice.objects.update_or_create(
-        member=member, defaults={"follows": follows, "replies": replies}
+        member=member, defaults={"follows": follows, "replies": replies, "decisions": decisions}
     )
 
 
 # One-click unsubscribe ---------------------------------------------------------------------
-# A topic is "follow:<post id>" (one essay), "follows" (all followed essays), "replies", or
-# "digest" (the daily digest, whatever it holds).
+# A topic is "follow:<post id>" (one essay), "follows" (all followed essays), "replies",
+# "decisions" (moderators' reasons), or "digest" (the daily digest, whatever it holds).
+TOPIC_FIELDS = {
+    "follows": ["follows"],
+    "replies": ["replies"],
+    "digest": ["follows", "replies"],
+    "decisions": ["decisions"],
+}
+# The MailChoice value that means "no mail", by field.
+OFF = {"follows": MailFrequency.OFF, "replies": MailFrequency.OFF, "decisions": False}
 
 
 class BadUnsubscribeLink(Exception):
@@ -88,14 +96,14 @@ def unsubscribe(*, member, topic: str) -> str:
         if EssayFollow.objects.filter(member=member, post_id=topic.split(":")[1]).delete()[0]:
             return _("You no longer get mail about new comments on this essay.")
         return _("You were already unsubscribed from this essay.")
-    fields = {"follows": ["follows"], "replies": ["replies"], "digest": ["follows", "replies"]}
-    if topic not in fields:
+    if topic not in TOPIC_FIELDS:
         raise BadUnsubscribeLink(_("This unsubscribe link is not valid."))
     choice = MailChoice.of(member)
-    if all(getattr(choice, field) == MailFrequency.OFF for field in fields[topic]):
+    fields = TOPIC_FIELDS[topic]
+    if all(getattr(choice, field) == OFF[field] for field in fields):
         return _("You were already unsubscribed from these mails.")
-    for field in fields[topic]:
-        setattr(choice, field, MailFrequency.OFF)
+    for field in fields:
+        setattr(choice, field, OFF[field])
     choice.save()
     return _("You are unsubscribed. Change your mail at any time on your account page.")
 

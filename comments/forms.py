@@ -3,7 +3,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from comments.conf import setting
-from comments.models import Comment, CommentReport, MailChoice
+from comments.models import CannedReason, Comment, CommentReport, MailChoice
 
 # What a comment form may send. Anything else (status, author, essay, dates…) is a forgery.
 ACCEPTED_FIELDS = frozenset({"csrfmiddlewaretoken", "body", "parent", "token", "notify", "follow"})
@@ -114,7 +114,29 @@ class ModerationForm(forms.Form):
         queryset=Comment.objects.all(),
         error_messages={"required": _("Select at least one comment.")},
     )
-    reason = forms.CharField(required=False, max_length=500, strip=True)
+    canned_reason = forms.ModelChoiceField(
+        queryset=CannedReason.objects.all(),
+        required=False,
+        label=_("Reason for the member"),
+        empty_label=_("No canned reason"),
+        error_messages={
+            "invalid_choice": _(
+                "That canned reason does not exist (any more). Pick one from the list; "
+                "nothing was changed."
+            )
+        },
+    )
+    reason = forms.CharField(
+        required=False,
+        max_length=500,
+        strip=True,
+        error_messages={
+            "max_length": _(
+                "A reason can be at most %(limit_value)d characters long; this one has "
+                "%(show_value)d. Nothing was changed."
+            )
+        },
+    )
     reply = forms.CharField(required=False, max_length=setting("COMMENTS_MAX_LENGTH"), strip=False)
 
     def clean(self):
@@ -150,7 +172,7 @@ class ReportForm(forms.Form):
 class MailChoiceForm(forms.ModelForm):
     class Meta:
         model = MailChoice
-        fields = ["replies", "follows"]
+        fields = ["replies", "follows", "decisions"]
         widgets = {"replies": forms.RadioSelect, "follows": forms.RadioSelect}
 
 

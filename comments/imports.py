@@ -10,6 +10,7 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from comments import waiting
 from comments.conf import setting
 from comments.models import Comment, ModerationEvent, guest_email_digest
 from comments.services import refresh_public_count
@@ -161,6 +162,8 @@ def comments_import(
             post.public_comments_changed(comment_count=approved)
         else:
             refresh_public_count(post)
+        if any(row["status"] == Comment.Status.PENDING for row in rows):
+            waiting.waiting_changed()
     result.created = len(rows)
     return result
 

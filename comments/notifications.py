@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from comments.background import enqueue_with_write, retried
 from comments.conf import setting
-from comments.models import Comment, moderators
+from comments.models import Comment, MailChoice, ModerationEvent, moderators
 from config.links import absolute_url
 
 LISTED_IN_MAIL = 20
@@ -137,3 +137,35 @@ def comment_published(comment: Comment) -> None:
         enqueue_with_write(send_published_notice, comment.pk)
     if comment.parent_id:
         enqueue_with_write(send_reply_notice, comment.pk)
+
+
+@task
+def send_decision_notice(event_id: int, attempt: int = 1) -> None:
+    """Tell a member why a moderator declined or removed their comment, if they want such mail
+    and the comment is still in the state that decision left it in (mail follows the final
+    state: a decision reversed meanwhile is not explained)."""
+    with retried(send_decision_notice, event_id, attempt=attempt):
+        event = (
+            ModerationEvent.objects.select_related("comment__post", "comment__author")
+            .filter(pk=event_id)
+            .first()
+        )
+        comment = event.comment if event else None
+        member = comment.author if comment else None
+        if member is None or not member.is_active or not member.email:
+            return
+        if comment.status != event.to_status or not MailChoice.of(member).decisions:
+            return
+        from comments.following import send_member_mail  # it builds on this module
+
+        context = {
+            "comment": comment,
+            "notice": event.member_notice,
+            "mine_url": absolute_url(reverse("my_comments:list")),
+        }
+        send_member_mail(member=member, topic="decisions", name="decision", context=context)
+
+
+def decision_explained(event: ModerationEvent) -> None:
+    """Queue the member's "why" mail with the decision that gave a reason."""
+    enqueue_with_write(send_decision_notice, event.pk)

@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from blog.models import Post
+from comments import waiting
 from comments.models import Comment, CommentRevision
 from comments.services import refresh_public_count
 
@@ -51,3 +52,4 @@ def erase_comments(user) -> None:
                 comment.delete()
         for post in Post.objects.filter(pk__in=post_ids):
             refresh_public_count(post)
+        waiting.waiting_changed()  # some of theirs may have been waiting

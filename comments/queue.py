@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from blog.models import Post
 from comments import reporting, services
 from comments.forms import ModerationForm
-from comments.models import Comment, CommentReport
+from comments.models import CannedReason, Comment, CommentReport
 from comments.thread import node_from_comment
 
 PER_PAGE = 50
@@ -88,6 +88,7 @@ def queue_context(request) -> dict:
         "page": page,
         "rows": rows,
         "actions": ModerationForm.ACTIONS,
+        "canned_reasons": list(CannedReason.objects.all()),
     }
 
 
@@ -112,11 +113,13 @@ def perform(request) -> list[tuple[int, str]]:
         return [(messages.ERROR, error) for errors in form.errors.values() for error in errors]
     action = form.cleaned_data["action"]
     decide, outcome = DECISIONS[action]
-    reason = form.cleaned_data["reason"]
+    reason, canned_reason = form.cleaned_data["reason"], form.cleaned_data["canned_reason"]
     changed = 0
     selected = list(form.cleaned_data["comments"].select_related("post"))
     for comment in selected:
-        changed += decide(comment=comment, moderator=request.user, reason=reason)
+        changed += decide(
+            comment=comment, moderator=request.user, reason=reason, canned_reason=canned_reason
+        )
     notes = [(messages.SUCCESS, DONE[outcome](changed) % changed)]
     unchanged = len(selected) - changed
     if unchanged:

@@ -40,6 +40,7 @@ class ModeratorTools:
         self.history_head, self.history_tail = url_parts("comments:history")
         self.suspension_head, self.suspension_tail = url_parts("comments:suspension")
         self.redact_head, self.redact_tail = url_parts("comments:redact")
+        self.decline_head, self.decline_tail = url_parts("comments:decline")
 
 
 # Which moderation buttons a comment in each status offers, in this order.

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from comments import notifications
+from comments import notifications, waiting
 from comments.conf import setting
 from comments.models import Comment, CommentReport, ModerationEvent, is_moderator
 from comments.services import (
@@ -76,11 +76,14 @@ def _hide(comment: Comment, reporters: int) -> None:
     )
     refresh_public_count(comment.post)
     transaction.on_commit(notifications.comments_waiting)
+    waiting.waiting_changed()
 
 
-def comment_reports_dismiss(*, comment: Comment, moderator, reason: str = "") -> bool:
+def comment_reports_dismiss(
+    *, comment: Comment, moderator, reason: str = "", canned_reason=None
+) -> bool:
     """Close a comment's open reports; a comment they hid is published again. Returns False
-    when there was nothing open."""
+    when there was nothing open. (canned_reason is ignored: nobody's comment is declined.)"""
     if not is_moderator(moderator):
         raise PermissionDenied(_("Only moderators may do this."))
     with transaction.atomic():
@@ -94,6 +97,7 @@ def comment_reports_dismiss(*, comment: Comment, moderator, reason: str = "") ->
             current.status, current.moderation_reason = Comment.Status.APPROVED, ""
             current.save(update_fields=["status", "moderation_reason", "updated_at"])
             refresh_public_count(current.post)
+            waiting.waiting_changed()
         comment.status = current.status
         ModerationEvent.objects.create(
             comment=current,

@@ -16,9 +16,15 @@ from django.utils.translation import gettext as _
 
 from accounts.models import is_invisible
 from blog.models import Post
-from comments import following, notifications, policy
+from comments import following, notifications, policy, waiting
 from comments.conf import setting
-from comments.models import Comment, CommentRevision, ModerationEvent, is_moderator
+from comments.models import (
+    CannedReason,
+    Comment,
+    CommentRevision,
+    ModerationEvent,
+    is_moderator,
+)
 from comments.suspensions import active_suspension, suspension_notice
 from config.page_cache import essay_scope, public_pages_changed
 
@@ -201,6 +207,7 @@ def _submit(post, author, body, parent, token, notify_on_approval) -> Comment:
             following.comment_published(comment)
         elif comment.status == Comment.Status.PENDING:
             notifications.comments_waiting()
+            waiting.waiting_changed()  # after the commit, in the cache: no query
     return comment
 
 
@@ -213,9 +220,30 @@ DECISION_EVENTS = {
 }
 
 
-def _decide(comment: Comment, moderator, to_status: str, reason: str) -> bool:
+# Decisions a member is told the reason for (a comment filed as spam is not explained).
+TOLD_DECISIONS = (Comment.Status.REJECTED, Comment.Status.REMOVED)
+REASON_LENGTH = ModerationEvent._meta.get_field("reason").max_length
+
+
+def member_notice(*, reason: str, canned_reason: CannedReason | None) -> str:
+    """What the member reads: the canned reason's text, then the moderator's own words."""
+    if canned_reason is not None and not isinstance(canned_reason, CannedReason):
+        raise CommentRefused(_("Pick a reason from the list of canned reasons."))
+    if len(reason) > REASON_LENGTH:
+        raise CommentRefused(
+            _("A reason can be at most %(limit)d characters long; this one has %(length)d.")
+            % {"limit": REASON_LENGTH, "length": len(reason)}
+        )
+    told = [canned_reason.text if canned_reason else "", reason.strip()]
+    return "\n\n".join(part for part in told if part)
+
+
+def _decide(comment: Comment, moderator, to_status: str, reason: str, canned_reason=None) -> bool:
     if not is_moderator(moderator):
         raise PermissionDenied(_("Only moderators may do this."))
+    notice = member_notice(reason=reason, canned_reason=canned_reason)
+    if to_status not in TOLD_DECISIONS:
+        notice, canned_reason = "", None
     with transaction.atomic():
         _lock_post(comment.post)
         current = Comment.objects.select_for_update().get(pk=comment.pk)
@@ -234,14 +262,20 @@ def _decide(comment: Comment, moderator, to_status: str, reason: str) -> bool:
         current.save(update_fields=["status", "updated_at"])
         # A moderator has looked at the comment: whatever members reported is settled.
         current.reports.open().update(resolved_at=timezone.now())
-        ModerationEvent.objects.create(
+        event = ModerationEvent.objects.create(
             comment=current,
             actor=moderator,
             action=DECISION_EVENTS[to_status],
             from_status=from_status,
             to_status=to_status,
-            reason=reason,
+            reason=reason.strip(),
+            canned_reason=canned_reason,
+            member_notice=notice if current.author_id else "",
         )
+        if event.member_notice:
+            notifications.decision_explained(event)
+        if from_status == Comment.Status.PENDING:
+            waiting.waiting_changed()
         if _public_view_changes(current, from_status, to_status):
             refresh_public_count(comment.post)
         if first_publication:
@@ -250,24 +284,34 @@ def _decide(comment: Comment, moderator, to_status: str, reason: str) -> bool:
     return True
 
 
-def comment_approve(*, comment: Comment, moderator, reason: str = "") -> bool:
-    """Make a comment public. Returns False when it already was."""
-    return _decide(comment, moderator, Comment.Status.APPROVED, reason)
+def comment_approve(
+    *, comment: Comment, moderator, reason: str = "", canned_reason: CannedReason | None = None
+) -> bool:
+    """Make a comment public. Returns False when it already was (canned_reason is ignored)."""
+    return _decide(comment, moderator, Comment.Status.APPROVED, reason, canned_reason)
 
 
-def comment_reject(*, comment: Comment, moderator, reason: str = "") -> bool:
-    """Decline a comment: it stays stored, visible to moderators only."""
-    return _decide(comment, moderator, Comment.Status.REJECTED, reason)
+def comment_reject(
+    *, comment: Comment, moderator, reason: str = "", canned_reason: CannedReason | None = None
+) -> bool:
+    """Decline a comment: it stays stored, visible to moderators only. A reason given (canned,
+    free text or both) is shown to its author and mailed to them if they want it."""
+    return _decide(comment, moderator, Comment.Status.REJECTED, reason, canned_reason)
 
 
-def comment_mark_spam(*, comment: Comment, moderator, reason: str = "") -> bool:
-    """File a comment as spam."""
-    return _decide(comment, moderator, Comment.Status.SPAM, reason)
+def comment_mark_spam(
+    *, comment: Comment, moderator, reason: str = "", canned_reason: CannedReason | None = None
+) -> bool:
+    """File a comment as spam (its author is not told why: canned_reason is ignored)."""
+    return _decide(comment, moderator, Comment.Status.SPAM, reason, canned_reason)
 
 
-def comment_remove(*, comment: Comment, moderator, reason: str = "") -> bool:
-    """Take a published comment down; its replies keep their place under a placeholder."""
-    return _decide(comment, moderator, Comment.Status.REMOVED, reason)
+def comment_remove(
+    *, comment: Comment, moderator, reason: str = "", canned_reason: CannedReason | None = None
+) -> bool:
+    """Take a published comment down; its replies keep their place under a placeholder. A reason
+    given is shown to its author, as for comment_reject."""
+    return _decide(comment, moderator, Comment.Status.REMOVED, reason, canned_reason)
 
 
 def _lock_own_comment(comment: Comment, user, refusal: str, *, allowed=Comment.can_be_edited_by):
@@ -299,6 +343,8 @@ def comment_withdraw(*, comment: Comment, author) -> bool:
             to_status=Comment.Status.REMOVED,
             reason=_("Deleted by its author."),
         )
+        if from_status == Comment.Status.PENDING:
+            waiting.waiting_changed()
         if _public_view_changes(current, from_status, Comment.Status.REMOVED):
             refresh_public_count(comment.post)
     return True
@@ -339,6 +385,11 @@ def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
             refresh_public_count(comment.post)
         if current.status == Comment.Status.PENDING and from_status != current.status:
             notifications.comments_waiting()
+        if (
+            Comment.Status.PENDING in (from_status, current.status)
+            and from_status != current.status
+        ):
+            waiting.waiting_changed()
     return current
 
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/report/", views.comment_report, name="report"),
     path("<int:pk>/redact/", views.comment_redact, name="redact"),
     path("<int:pk>/history/", views.comment_history, name="history"),
+    path("<int:pk>/decline/", views.comment_decline, name="decline"),
     path("moderation/", views.moderation_queue, name="queue"),
     path("moderation/members/<int:user_id>/", views.member_suspension, name="suspension"),
     path("moderation/decide/", views.moderate, name="moderate"),

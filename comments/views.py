@@ -25,7 +25,7 @@ from comments.forms import (
     ReportForm,
     SuspensionForm,
 )
-from comments.models import Comment, EssayFollow, MailChoice, is_moderator
+from comments.models import CannedReason, Comment, EssayFollow, MailChoice, is_moderator
 from comments.render import render_item
 from comments.thread import node_from_comment, node_just_posted, page_of
 
@@ -433,4 +433,23 @@ def comment_redact(request, pk):
         "comments/comment_redact.html",
         {"comment": comment, "post": comment.post, "form": form, "error": error},
         status=status,
+    )
+
+
+@moderator_required
+@require_GET
+def comment_decline(request, pk):
+    """Reject or remove one comment telling its author why: a canned reason, own words or both.
+    The form posts to the moderation action every other moderation button uses."""
+    comment = get_object_or_404(Comment.objects.select_related("post", "author"), pk=pk)
+    back = safe_next_url(request) or f"{comment.post.get_absolute_url()}#comment-{comment.pk}"
+    return render(
+        request,
+        "comments/comment_decline.html",
+        {
+            "comment": comment,
+            "node": node_from_comment(comment, viewer=request.user),
+            "canned_reasons": list(CannedReason.objects.all()),
+            "next": back,
+        },
     )

@@ -9,6 +9,7 @@ from comments.models.comment import (
 )
 from comments.models.mail import EssayFollow, MailChoice, MailFrequency
 from comments.models.moderation import (
+    CannedReason,
     CommentReport,
     CommentReportQuerySet,
     CommentRevision,
@@ -29,6 +30,7 @@ from comments.word_lists import ModerationSettings
 __all__ = [
     "MODERATE_PERMISSION",
     "THREAD_FIELDS",
+    "CannedReason",
     "Comment",
     "CommentQuerySet",
     "CommentReport",

@@ -11,6 +11,7 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
+    Subquery,
     TextField,
     Value,
     When,
@@ -47,7 +48,8 @@ class CommentQuerySet(models.QuerySet):
         return self.visible_to(None)
 
     def written_by(self, member):
-        """A member's own comments, newest first, with whether they deleted each themselves."""
+        """A member's own comments, newest first, with whether they deleted each themselves and
+        the reason a moderator gave them for declining or removing it."""
         from comments.models.moderation import ModerationEvent  # it refers to Comment
 
         deleted_by_author = Exists(
@@ -57,10 +59,20 @@ class CommentQuerySet(models.QuerySet):
                 action=ModerationEvent.Action.REMOVED,
             )
         )
+        # What the last decline or removal told the member, if anything (an earlier one's reason
+        # does not outlive a later decision without one).
+        told = (
+            ModerationEvent.objects.filter(
+                comment=OuterRef("pk"),
+                action__in=[ModerationEvent.Action.REJECTED, ModerationEvent.Action.REMOVED],
+            )
+            .order_by("-created_at", "-id")
+            .values("member_notice")[:1]
+        )
         return (
             self.filter(author_id=member.pk)
             .select_related("post")
-            .annotate(deleted_by_author=deleted_by_author)
+            .annotate(deleted_by_author=deleted_by_author, moderator_reason=Subquery(told))
             .order_by("-created_at", "-id")
         )
 

@@ -50,6 +50,10 @@ class MailChoice(models.Model):
         default=MailFrequency.IMMEDIATE,
     )
 
+    decisions = models.BooleanField(
+        _("a moderator's reason when they decline or remove my comment"), default=True
+    )
+
     class Meta:
         verbose_name = _("mail choice")
         verbose_name_plural = _("mail choices")

@@ -9,6 +9,34 @@ from django.utils.translation import gettext_lazy as _
 from comments.models.comment import Comment
 
 
+class CannedReason(models.Model):
+    """A reason moderators pick when they decline or remove a comment; the member reads it."""
+
+    label = models.CharField(
+        _("label"),
+        max_length=80,
+        unique=True,
+        help_text=_("What moderators pick from, e.g. “Off-topic”."),
+        error_messages={"unique": _("Another canned reason already has this label.")},
+    )
+    text = models.CharField(
+        _("text for the member"),
+        max_length=400,
+        help_text=_("What the member reads on “My comments” and in the mail, in full sentences."),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Lower numbers come first in the list.")
+    )
+
+    class Meta:
+        verbose_name = _("canned reason")
+        verbose_name_plural = _("canned reasons")
+        ordering = ["position", "label"]
+
+    def __str__(self):
+        return self.label
+
+
 class ModerationEvent(models.Model):
     """Who did what to which comment, when and why. Never edited, never deleted by moderation."""
 
@@ -52,6 +80,23 @@ class ModerationEvent(models.Model):
     )
     to_status = models.CharField(_("to"), max_length=10, choices=Comment.Status.choices, blank=True)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
+    # A decline or removal the member was told about: the canned reason picked (kept for the log's
+    # filter), and the words the member read, as they read them (a later edit of the canned
+    # reason does not rewrite what they were told).
+    canned_reason = models.ForeignKey(
+        CannedReason,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("canned reason"),
+    )
+    member_notice = models.CharField(
+        _("told the member"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Empty: the member was given no reason."),
+    )
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
