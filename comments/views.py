@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.views import safe_next_url
 from blog.models import Post
 from comments import following, queue, reporting, services, suspensions
+from comments.context_processors import remember_moderator
 from comments.forms import (
     CommentForm,
     EditForm,
@@ -37,7 +38,9 @@ def moderator_required(view):
     def guarded(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not is_moderator(request.user):
+        moderates = is_moderator(request.user)
+        remember_moderator(request, moderates)  # the header's queue link follows the permission
+        if not moderates:
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

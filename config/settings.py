@@ -138,6 +138,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",  # csp_nonce, for the admin's inline parts
                 "config.context_processors.site",
                 "accounts.context_processors.sign_in",
+                "comments.context_processors.moderation_queue",  # no query but for moderators
             ],
         },
     },
