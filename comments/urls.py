@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/history/", views.comment_history, name="history"),
     path("<int:pk>/decline/", views.comment_decline, name="decline"),
     path("moderation/", views.moderation_queue, name="queue"),
+    path("moderation/log/", views.moderation_log, name="log"),
     path("moderation/members/<int:user_id>/", views.member_suspension, name="suspension"),
     path("moderation/decide/", views.moderate, name="moderate"),
 ]

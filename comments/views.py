@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.views import safe_next_url
 from blog.models import Post
-from comments import following, queue, reporting, services, suspensions
+from comments import following, log, queue, reporting, services, suspensions
 from comments.context_processors import remember_moderator
 from comments.forms import (
     CommentForm,
@@ -281,6 +281,15 @@ def comment_report(request, pk):
 @require_GET
 def moderation_queue(request):
     return render(request, "comments/moderation_queue.html", queue.queue_context(request))
+
+
+@moderator_required
+@require_GET
+def moderation_log(request):
+    """Every moderation event of the site, filtered and paged (read only)."""
+    context, valid = log.log_context(request)
+    status = HTTPStatus.OK if valid else HTTPStatus.BAD_REQUEST
+    return render(request, "comments/moderation_log.html", context, status=status)
 
 
 @moderator_required

@@ -24,6 +24,15 @@ def make_user(**fields) -> User:
     return User.objects.create_user(**fields)
 
 
+def signed_in(user):
+    """A test client signed in as this user."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 def make_author(**fields) -> Author:
     n = next(_sequence)
     fields.setdefault("name", f"Author {n}")

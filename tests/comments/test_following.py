@@ -12,17 +12,11 @@ from django.urls import reverse
 
 from comments import following, services
 from comments.models import Comment, EssayFollow, MailChoice
-from tests.factories import make_comment, make_moderator, make_post, make_user
+from tests.factories import make_comment, make_moderator, make_post, make_user, signed_in
 
 pytestmark = pytest.mark.django_db
 
 S = Comment.Status
-
-
-def _signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _unsubscribe_link(message) -> str:
@@ -35,7 +29,7 @@ def _unsubscribe_link(message) -> str:
 @pytest.fixture
 def follower(post):
     member = make_user(email="fran@example.org", display_name="Fran Follower")
-    _signed_in(member).post(reverse("comments:follow", args=[post.pk]), {"action": "follow"})
+    signed_in(member).post(reverse("comments:follow", args=[post.pk]), {"action": "follow"})
     return member
 
 
@@ -50,7 +44,7 @@ def test_following_from_the_thread_mails_each_new_comment_with_an_unsubscribe_li
     post, follower, mailoutbox, django_capture_on_commit_callbacks
 ):
     assert EssayFollow.objects.filter(member=follower, post=post).exists()
-    page = _signed_in(follower).get(post.get_absolute_url()).content.decode()
+    page = signed_in(follower).get(post.get_absolute_url()).content.decode()
     assert "Stop e-mailing me new comments" in page
 
     _publish(post, capture=django_capture_on_commit_callbacks)
@@ -61,7 +55,7 @@ def test_following_from_the_thread_mails_each_new_comment_with_an_unsubscribe_li
 
 
 def test_the_comment_form_box_follows_the_essay(post, member):
-    _signed_in(member).post(
+    signed_in(member).post(
         reverse("comments:create", args=[post.pk]), {"body": "Count me in", "follow": "on"}
     )
 
@@ -124,7 +118,7 @@ def test_an_expired_unsubscribe_link_says_so(client, follower, monkeypatch):
 def test_a_draft_essay_cannot_be_followed(member):
     draft = make_post(status="draft")
 
-    response = _signed_in(member).post(reverse("comments:follow", args=[draft.pk]))
+    response = signed_in(member).post(reverse("comments:follow", args=[draft.pk]))
 
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert not EssayFollow.objects.exists()
@@ -162,7 +156,7 @@ def test_reply_mail_carries_the_unsubscribe_headers_and_respects_the_choice(
 
 
 def test_the_mail_page_shows_and_changes_every_subscription(post, follower):
-    client = _signed_in(follower)
+    client = signed_in(follower)
     page = client.get(reverse("my_comments:mail")).content.decode()
     assert post.title in page
 

@@ -3,24 +3,17 @@
 from http import HTTPStatus
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from comments import services
 from comments.models import Comment
-from tests.factories import make_comment, make_moderator, make_user
+from tests.factories import make_comment, make_moderator, make_user, signed_in
 
 pytestmark = pytest.mark.django_db
 
 S = Comment.Status
 MINE = "my_comments:list"
-
-
-def _signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _age(comment, **delta):
@@ -36,7 +29,7 @@ def test_a_member_deletes_an_old_comment_long_after_the_edit_window(client, memb
     make_comment(parent=answered, body="A reply that stays")
     for comment in (alone, answered):
         _age(comment, days=30)
-        response = _signed_in(member).post(reverse("comments:withdraw", args=[comment.pk]))
+        response = signed_in(member).post(reverse("comments:withdraw", args=[comment.pk]))
         assert response.status_code == HTTPStatus.FOUND
 
     html = client.get(post.get_absolute_url()).content.decode()
@@ -48,7 +41,7 @@ def test_a_member_deletes_an_old_comment_long_after_the_edit_window(client, memb
 def test_nobody_deletes_a_comment_a_moderator_rejected(member, post):
     rejected = make_comment(post=post, author=member, status=S.REJECTED)
 
-    response = _signed_in(member).post(reverse("comments:withdraw", args=[rejected.pk]))
+    response = signed_in(member).post(reverse("comments:withdraw", args=[rejected.pk]))
 
     assert response.status_code == HTTPStatus.FORBIDDEN
     rejected.refresh_from_db()
@@ -61,7 +54,7 @@ def test_my_comments_lists_each_comment_with_its_status_and_deletes_from_there(m
     removed = make_comment(post=post, author=member, body="Removed words")
     services.comment_remove(comment=removed, moderator=make_moderator())
     make_comment(post=post, body="Someone else's words")
-    client = _signed_in(member)
+    client = signed_in(member)
 
     html = client.get(reverse(MINE)).content.decode()
 

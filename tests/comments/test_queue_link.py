@@ -6,7 +6,6 @@ from http import HTTPStatus
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -14,18 +13,12 @@ from comments import reporting, services
 from comments.context_processors import SESSION_KEY
 from comments.models import Comment
 from comments.waiting import VERSION_KEY, waiting_count
-from tests.factories import make_comment, make_moderator, make_user
+from tests.factories import make_comment, make_moderator, make_user, signed_in
 
 pytestmark = pytest.mark.django_db
 
 S = Comment.Status
 LINK = re.compile(r"Moderation \((\d+) waiting\)")
-
-
-def _signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _shown_count(client, url="/") -> int | None:
@@ -40,9 +33,9 @@ def test_moderators_see_how_many_comments_wait_in_the_header_and_on_the_admin_in
     make_comment(post=post, status=S.PENDING)
     make_comment(post=post, status=S.APPROVED)
 
-    assert _shown_count(_signed_in(moderator), post.get_absolute_url()) == 2
-    assert _shown_count(_signed_in(staff_moderator), reverse("admin:index")) == 2
-    assert reverse("comments:queue") in _signed_in(moderator).get("/").content.decode()
+    assert _shown_count(signed_in(moderator), post.get_absolute_url()) == 2
+    assert _shown_count(signed_in(staff_moderator), reverse("admin:index")) == 2
+    assert reverse("comments:queue") in signed_in(moderator).get("/").content.decode()
 
 
 def test_members_readers_and_other_staff_see_no_link(client, member, post):
@@ -50,15 +43,15 @@ def test_members_readers_and_other_staff_see_no_link(client, member, post):
     editor = make_user(is_staff=True)
 
     assert _shown_count(client) is None
-    assert _shown_count(_signed_in(member)) is None
-    assert _shown_count(_signed_in(editor), reverse("admin:index")) is None
+    assert _shown_count(signed_in(member)) is None
+    assert _shown_count(signed_in(editor), reverse("admin:index")) is None
 
 
 def test_the_count_is_right_at_once_after_each_change_to_the_queue(
     moderator, member, post, django_capture_on_commit_callbacks, settings
 ):
     settings.COMMENTS_REPORTS_TO_HIDE = 1
-    client = _signed_in(moderator)
+    client = signed_in(moderator)
     assert _shown_count(client) == 0  # now cached
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -125,7 +118,7 @@ def test_a_moderators_page_counts_once_on_a_cache_miss_and_never_after(moderator
     from django.core.cache import cache
 
     make_comment(post=post, status=S.PENDING)
-    client = _signed_in(moderator)
+    client = signed_in(moderator)
     cache.delete(VERSION_KEY)  # a cold cache, as after a Redis restart
 
     first = [sql for sql in _queries(client, "/") if "comments_comment" in sql]
@@ -136,7 +129,7 @@ def test_a_moderators_page_counts_once_on_a_cache_miss_and_never_after(moderator
 
 
 def test_the_link_follows_the_permission_when_a_moderation_page_checks_it(member, post):
-    client = _signed_in(member)
+    client = signed_in(member)
     assert not client.session.get(SESSION_KEY)
     promoted = make_moderator()
     member.groups.set(promoted.groups.all())

@@ -4,19 +4,12 @@ original stays in the history, for moderators only."""
 from http import HTTPStatus
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from comments.models import Comment, CommentRevision, ModerationEvent
-from tests.factories import make_comment
+from tests.factories import make_comment, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def _signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -27,7 +20,7 @@ def comment(post, member):
 def test_a_redaction_shows_readers_the_new_text_and_keeps_the_original_for_moderators(
     client, comment, moderator, member, django_capture_on_commit_callbacks
 ):
-    moderators = _signed_in(moderator)
+    moderators = signed_in(moderator)
     client.get(comment.post.get_absolute_url())  # the public thread is cached now
 
     with django_capture_on_commit_callbacks(execute=True):  # cached pages go stale on commit
@@ -43,7 +36,7 @@ def test_a_redaction_shows_readers_the_new_text_and_keeps_the_original_for_moder
     assert "(edited by a moderator)" in page
     history = moderators.get(reverse("comments:history", args=[comment.pk])).content.decode()
     assert "07700 900123" in history and "Personal information" in history
-    assert _signed_in(member).get(reverse("comments:history", args=[comment.pk])).status_code == 403
+    assert signed_in(member).get(reverse("comments:history", args=[comment.pk])).status_code == 403
     event = ModerationEvent.objects.get(action=ModerationEvent.Action.REDACTED)
     assert (event.actor, event.reason) == (moderator, "Personal information")
 
@@ -57,7 +50,7 @@ def test_a_redaction_shows_readers_the_new_text_and_keeps_the_original_for_moder
     ],
 )
 def test_a_redaction_without_a_reason_or_text_is_refused(comment, moderator, data, message):
-    response = _signed_in(moderator).post(reverse("comments:redact", args=[comment.pk]), data)
+    response = signed_in(moderator).post(reverse("comments:redact", args=[comment.pk]), data)
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert message in response.content.decode()
@@ -67,7 +60,7 @@ def test_a_redaction_without_a_reason_or_text_is_refused(comment, moderator, dat
 
 
 def test_only_moderators_redact(comment, member):
-    response = _signed_in(member).post(
+    response = signed_in(member).post(
         reverse("comments:redact", args=[comment.pk]), {"body": "Mine now", "reason": "x"}
     )
 
@@ -76,6 +69,6 @@ def test_only_moderators_redact(comment, member):
 
 
 def test_moderators_find_redact_in_the_inline_tools(comment, moderator):
-    page = _signed_in(moderator).get(comment.post.get_absolute_url()).content.decode()
+    page = signed_in(moderator).get(comment.post.get_absolute_url()).content.decode()
 
     assert f'href="{reverse("comments:redact", args=[comment.pk])}"' in page

@@ -3,11 +3,10 @@
 from http import HTTPStatus
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from comments.models import Comment, CommentReport, ModerationEvent
-from tests.factories import make_comment, make_post, make_user
+from tests.factories import make_comment, make_post, make_user, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -15,14 +14,8 @@ S = Comment.Status
 THANKS = "Thanks — a moderator will look at it."
 
 
-def _signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def _report(user, comment, reason="abuse", text=""):
-    return _signed_in(user).post(
+    return signed_in(user).post(
         reverse("comments:report", args=[comment.pk]),
         {"reason": reason, "text": text},
         follow=True,
@@ -76,7 +69,7 @@ def test_refused_reports_say_why_and_store_nothing_more(comment, member, setup, 
         reason = "other"
     before = CommentReport.objects.count()
 
-    response = _signed_in(member).post(
+    response = signed_in(member).post(
         reverse("comments:report", args=[comment.pk]), {"reason": reason, "text": ""}
     )
 
@@ -89,7 +82,7 @@ def test_refused_reports_say_why_and_store_nothing_more(comment, member, setup, 
 def test_a_comment_readers_cannot_see_cannot_be_reported(post, member, status):
     hidden = make_comment(post=post, status=status)
 
-    response = _signed_in(member).post(
+    response = signed_in(member).post(
         reverse("comments:report", args=[hidden.pk]), {"reason": "spam"}
     )
 
@@ -98,7 +91,7 @@ def test_a_comment_readers_cannot_see_cannot_be_reported(post, member, status):
 
 
 def test_a_forged_reason_is_refused(comment, member):
-    response = _signed_in(member).post(
+    response = signed_in(member).post(
         reverse("comments:report", args=[comment.pk]), {"reason": "because"}
     )
 
@@ -112,7 +105,7 @@ def test_reports_are_rate_limited_per_member(settings, post, member):
     for comment in comments[:2]:
         _report(member, comment)
 
-    response = _signed_in(member).post(
+    response = signed_in(member).post(
         reverse("comments:report", args=[comments[2].pk]), {"reason": "spam"}
     )
 
@@ -147,7 +140,7 @@ def test_the_commenter_never_learns_who_reported(comment):
     for user in (reporter, make_user(), make_user()):
         _report(user, comment)
 
-    page = _signed_in(comment.author).get(comment.post.get_absolute_url()).content.decode()
+    page = signed_in(comment.author).get(comment.post.get_absolute_url()).content.decode()
 
     assert "Wanda Whistle" not in page
     assert "Rude words" in page  # their own comment, now held, is still theirs to see
@@ -162,7 +155,7 @@ def test_a_moderator_sees_reports_with_reasons_and_dismissing_restores_the_comme
         (make_user(), "other", "Mocks a member's illness"),
     ]:
         _report(user, comment, reason=reason, text=text)
-    moderator_client = _signed_in(moderator)
+    moderator_client = signed_in(moderator)
 
     queue = moderator_client.get(reverse("comments:queue") + "?status=reported")
 
@@ -185,7 +178,7 @@ def test_a_moderator_sees_reports_with_reasons_and_dismissing_restores_the_comme
 def test_removing_a_reported_comment_settles_its_reports(comment, moderator):
     _report(make_user(), comment)
 
-    _signed_in(moderator).post(
+    signed_in(moderator).post(
         reverse("comments:moderate"), {"action": "remove", "comments": [comment.pk]}
     )
 
@@ -197,7 +190,7 @@ def test_removing_a_reported_comment_settles_its_reports(comment, moderator):
 def test_a_comment_on_a_draft_essay_cannot_be_reported(member):
     draft = make_comment(post=make_post(status="draft"))
 
-    response = _signed_in(member).post(
+    response = signed_in(member).post(
         reverse("comments:report", args=[draft.pk]), {"reason": "spam"}
     )
 

@@ -11,18 +11,12 @@ from django.urls import reverse
 
 from comments import services
 from comments.models import CannedReason, Comment, MailChoice, ModerationEvent
-from tests.factories import make_comment, make_user
+from tests.factories import make_comment, make_user, signed_in
 
 pytestmark = pytest.mark.django_db
 
 S = Comment.Status
 MODERATE = "comments:moderate"
-
-
-def _signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -52,7 +46,7 @@ def test_a_rejection_from_the_queue_tells_the_member_why_on_my_comments_and_by_m
     comment = make_comment(post=post, author=writer, status=S.PENDING, body="About football")
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = _signed_in(moderator).post(
+        response = signed_in(moderator).post(
             reverse(MODERATE),
             {
                 "action": "reject",
@@ -70,7 +64,7 @@ def test_a_rejection_from_the_queue_tells_the_member_why_on_my_comments_and_by_m
         "Try the sports forum.",
     )
     assert event.member_notice == f"{off_topic.text}\n\nTry the sports forum."
-    mine = _signed_in(writer).get(reverse("my_comments:list")).content.decode()
+    mine = signed_in(writer).get(reverse("my_comments:list")).content.decode()
     assert off_topic.text in mine and "Try the sports forum." in mine
     (mail,) = [m for m in mailoutbox if m.to == [writer.email]]
     assert post.title in mail.subject
@@ -85,7 +79,7 @@ def test_other_readers_never_see_the_reason(client, moderator, writer, post, off
     services.comment_remove(comment=comment, moderator=moderator, canned_reason=off_topic)
 
     page = client.get(post.get_absolute_url()).content.decode()
-    member_page = _signed_in(make_user()).get(post.get_absolute_url()).content.decode()
+    member_page = signed_in(make_user()).get(post.get_absolute_url()).content.decode()
 
     assert off_topic.text not in page and off_topic.text not in member_page
 
@@ -100,7 +94,7 @@ def test_a_member_who_wants_no_such_mail_reads_the_reason_on_my_comments_only(
         services.comment_remove(comment=comment, moderator=moderator, reason="Too personal.")
 
     assert [m for m in mailoutbox if m.to == [writer.email]] == []
-    assert "Too personal." in _signed_in(writer).get(reverse("my_comments:list")).content.decode()
+    assert "Too personal." in signed_in(writer).get(reverse("my_comments:list")).content.decode()
 
 
 def test_the_mails_one_click_unsubscribe_stops_these_mails(
@@ -142,9 +136,7 @@ def test_spam_and_approval_tell_the_member_nothing(moderator, writer, post, off_
     services.comment_approve(comment=fine, moderator=moderator, reason="Good point")
 
     assert [e.member_notice for e in _decisions(spam) + _decisions(fine)] == ["", ""]
-    assert (
-        off_topic.text not in _signed_in(writer).get(reverse("my_comments:list")).content.decode()
-    )
+    assert off_topic.text not in signed_in(writer).get(reverse("my_comments:list")).content.decode()
 
 
 @pytest.mark.parametrize(
@@ -161,7 +153,7 @@ def test_bad_reasons_are_refused_with_a_clear_message_and_nothing_changes(
     moderator, writer, post, fields, message, mailoutbox
 ):
     comment = make_comment(post=post, author=writer, status=S.PENDING)
-    client = _signed_in(moderator)
+    client = signed_in(moderator)
 
     response = client.post(
         reverse(MODERATE), {"action": "reject", "comments": comment.pk, **fields}, follow=True
@@ -185,7 +177,7 @@ def test_the_service_refuses_a_too_long_reason_itself(moderator, post):
 
 def test_the_essay_pages_inline_tools_lead_to_the_reason_page(moderator, writer, post, off_topic):
     comment = make_comment(post=post, author=writer, status=S.APPROVED)
-    client = _signed_in(moderator)
+    client = signed_in(moderator)
     decline_url = reverse("comments:decline", args=[comment.pk])
 
     assert decline_url in client.get(post.get_absolute_url()).content.decode()
