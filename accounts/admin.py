@@ -21,7 +21,7 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         (
             _("Public profile"),
-            {"fields": ("display_name", "display_name_chosen", "avatar_url", "notify_on_reply")},
+            {"fields": ("display_name", "display_name_chosen", "avatar_url")},
         ),
     )
     # Staff are created here: ask at once for the name the public will see beside their replies.

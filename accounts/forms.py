@@ -9,7 +9,7 @@ from accounts.names import imitated_name
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name", "notify_on_reply"]
+        fields = ["display_name"]
         help_texts = {
             "display_name": _(
                 "Shown beside your comments. Leave it empty to use the name from your sign-in "

@@ -82,11 +82,6 @@ class User(AbstractUser):
             "with the name from their provider."
         ),
     )
-    notify_on_reply = models.BooleanField(
-        _("e-mail me when someone replies"),
-        default=False,
-        help_text=_("Send an e-mail when a reply to one of my comments is published."),
-    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

@@ -57,7 +57,6 @@ def user_export(*, user: User) -> dict:
             "display_name": user.get_display_name(),
             "email": user.email,
             "avatar_url": user.avatar_url,
-            "notify_on_reply": user.notify_on_reply,
             "date_joined": user.date_joined.isoformat(),
             "last_login": user.last_login.isoformat() if user.last_login else None,
         },
@@ -92,9 +91,8 @@ def user_delete(*, user: User) -> None:
     logger.info("member %s deleted their account", user_id)
 
 
-def user_update_profile(*, user: User, display_name: str, notify_on_reply: bool) -> None:
-    """Save the member's own choices; an empty name goes back to the one from their provider."""
-    user.notify_on_reply = notify_on_reply
+def user_update_profile(*, user: User, display_name: str) -> None:
+    """Save the member's own name; an empty one goes back to the one from their provider."""
     user.display_name_chosen = bool(display_name)
     if display_name:
         user.display_name = display_name
@@ -103,5 +101,5 @@ def user_update_profile(*, user: User, display_name: str, notify_on_reply: bool)
         user.display_name = (
             profile_from_provider_data(latest.extra_data).name if latest else user.display_name
         )
-    user.save(update_fields=["display_name", "display_name_chosen", "notify_on_reply"])
+    user.save(update_fields=["display_name", "display_name_chosen"])
     public_pages_changed("site")  # the member's name on their comments

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.account_sections import account_sections
 from accounts.context_processors import DEMO_SESSION_KEY
 from accounts.forms import DeleteAccountForm, ProfileForm
 from accounts.models import User
@@ -26,16 +27,13 @@ DEMO_USERNAME = "demo-member"
 
 @login_required
 def account(request):
-    """The member's own page: name, picture, sign-in methods, notifications, their data."""
+    """The member's own page: name, picture, sign-in methods, other apps' settings (the comment
+    mail), their data."""
     user = request.user
     if request.method == "POST":
         form = ProfileForm(request.POST, instance=user)
         if form.is_valid():
-            user_update_profile(
-                user=user,
-                display_name=form.cleaned_data["display_name"],
-                notify_on_reply=form.cleaned_data["notify_on_reply"],
-            )
+            user_update_profile(user=user, display_name=form.cleaned_data["display_name"])
             messages.success(request, _("Your profile is saved."))
             return redirect("accounts:account")
     else:
@@ -60,6 +58,7 @@ def account(request):
             "providers_to_connect": [
                 provider for provider in configured_providers() if provider.id not in connected_ids
             ],
+            "sections": account_sections(request),  # other apps' settings: comment mail
         },
     )
 

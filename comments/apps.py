@@ -9,12 +9,16 @@ class CommentsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from accounts.account_sections import register_account_section
         from accounts.personal_data import register_eraser, register_exporter
         from comments.context_processors import on_sign_in
-        from comments.personal_data import erase_comments, export_comments
+        from comments.following import mail_section
+        from comments.personal_data import erase_comments, export_comment_mail, export_comments
 
         # Sign-in notes in the session whether the member moderates: the header's queue link.
         user_logged_in.connect(on_sign_in, dispatch_uid="comments.moderator_in_session")
 
         register_exporter("comments", export_comments)
+        register_exporter("comment_mail", export_comment_mail)
         register_eraser("comments", erase_comments)
+        register_account_section("comment_mail", mail_section)

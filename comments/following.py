@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comments.background import enqueue_with_write, retried
+from comments.forms import MailChoiceForm
 from comments.models import Comment, EssayFollow, MailChoice, MailFrequency, ModerationEvent
 from comments.notifications import absolute_url
 
@@ -46,24 +47,42 @@ def essay_unfollow(*, member, post) -> bool:
     return EssayFollow.objects.filter(member=member, post=post).delete()[0] > 0
 
 
-def mail_choice_update(*, member, follows: str, replies: str, decisions: bool = True) -> None:
-    """Store how the member wants comment mail."""
-    MailChoice.objects.update_or_create(
-        member=member, defaults={"follows": follows, "replies": replies, "decisions": decisions}
-    )
+def mail_choice_update(
+    *, member, follows: str, replies: str, decisions: bool, published: bool
+) -> None:
+    """Store how the member wants comment mail (every switch, in one row)."""
+    choices = {"follows": follows, "replies": replies, "decisions": decisions}
+    MailChoice.objects.update_or_create(member=member, defaults={**choices, "published": published})
+
+
+def mail_section(request) -> dict:
+    """The account page's comment-mail section: every switch, the same form as the mail page."""
+    member = request.user
+    return {
+        "template": "comments/_account_mail.html",
+        "mail_form": MailChoiceForm(instance=MailChoice.of(member), auto_id="account-mail-%s"),
+        "follow_count": EssayFollow.objects.filter(member=member).count(),
+    }
 
 
 # One-click unsubscribe ---------------------------------------------------------------------
 # A topic is "follow:<post id>" (one essay), "follows" (all followed essays), "replies",
-# "decisions" (moderators' reasons), or "digest" (the daily digest, whatever it holds).
+# "decisions" (moderators' reasons), "published" (my comment is published), or "digest" (the
+# daily digest, whatever it holds).
 TOPIC_FIELDS = {
     "follows": ["follows"],
     "replies": ["replies"],
     "digest": ["follows", "replies"],
     "decisions": ["decisions"],
+    "published": ["published"],
 }
 # The MailChoice value that means "no mail", by field.
-OFF = {"follows": MailFrequency.OFF, "replies": MailFrequency.OFF, "decisions": False}
+OFF = {
+    "follows": MailFrequency.OFF,
+    "replies": MailFrequency.OFF,
+    "decisions": False,
+    "published": False,
+}
 
 
 class BadUnsubscribeLink(Exception):
@@ -196,7 +215,7 @@ def send_daily_digest(member_id: int) -> None:
     wanted = Q(pk__in=[])
     if choice.follows == MailFrequency.DAILY:
         wanted |= Q(post__in=EssayFollow.objects.filter(member=member).values("post_id"))
-    if choice.replies == MailFrequency.DAILY and member.notify_on_reply:
+    if choice.replies == MailFrequency.DAILY:
         wanted |= Q(parent__author=member)
     published_lately = Q(created_at__gte=since) | Q(
         events__action=ModerationEvent.Action.APPROVED, events__created_at__gte=since

@@ -172,7 +172,7 @@ class ReportForm(forms.Form):
 class MailChoiceForm(forms.ModelForm):
     class Meta:
         model = MailChoice
-        fields = ["replies", "follows", "decisions"]
+        fields = ["replies", "follows", "published", "decisions"]
         widgets = {"replies": forms.RadioSelect, "follows": forms.RadioSelect}
 
 

@@ -3,7 +3,8 @@
 Moderators get at most one "comments are waiting" mail each per COMMENTS_MODERATOR_MAIL_INTERVAL
 (the throttle lives in the shared cache, so every process agrees); comments that arrive during
 that quiet period are announced by one follow-up digest when it ends. Members hear when their
-comment is published (if they asked) and when someone's reply to them is (their account setting).
+comment is published (if they asked), when someone's reply to them is, and why a moderator
+declined or removed their comment: each as their MailChoice says, with a one-click unsubscribe.
 Each mail is a task of its own, so a failure is retried without sending the others twice.
 """
 
@@ -96,9 +97,13 @@ def send_published_notice(comment_id: int, attempt: int = 1) -> None:
         comment = Comment.objects.select_related("post", "author").filter(pk=comment_id).first()
         # A comment erased meanwhile (its author deleted their data) is not mailed about.
         author = comment.author if comment else None
-        if author is not None and author.email and comment.is_public():
+        if author is None or not author.email or not comment.is_public():
+            return
+        if MailChoice.of(author).published:
+            from comments.following import send_member_mail  # it builds on this module
+
             context = {"comment": comment, "url": absolute_url(comment.get_absolute_url())}
-            mail("published", context, author.email)
+            send_member_mail(member=author, topic="published", name="published", context=context)
 
 
 @task
@@ -127,7 +132,7 @@ def wants_reply_notice(parent_author, comment: Comment) -> bool:
         parent_author is not None
         and parent_author != comment.author
         and bool(parent_author.email)
-        and getattr(parent_author, "notify_on_reply", False)
+        and parent_author.is_active
     )
 
 

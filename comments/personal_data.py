@@ -4,7 +4,7 @@ from django.db import transaction
 
 from blog.models import Post
 from comments import waiting
-from comments.models import Comment, CommentRevision
+from comments.models import Comment, CommentRevision, EssayFollow, MailChoice
 from comments.services import refresh_public_count
 
 
@@ -33,6 +33,19 @@ def export_comments(user) -> list[dict]:
         }
         for comment in comments
     ]
+
+
+def export_comment_mail(user) -> dict:
+    """Which comment mail the member gets, and the essays they follow."""
+    choice = MailChoice.of(user)
+    follows = EssayFollow.objects.filter(member=user).select_related("post").order_by("created_at")
+    return {
+        "replies": choice.replies,
+        "followed_essays": choice.follows,
+        "my_comment_published": choice.published,
+        "moderators_reasons": choice.decisions,
+        "following": [follow.post.title for follow in follows],
+    }
 
 
 def erase_comments(user) -> None:

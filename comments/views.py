@@ -359,7 +359,8 @@ def unsubscribe(request, token):
 @login_required
 @require_http_methods(["GET", "POST"])
 def mail_settings(request):
-    """Every comment mail a member gets, and how often: changed here."""
+    """Every comment mail a member gets, and how often: changed here (and from the same form on
+    the account page, which comes back there)."""
     form = MailChoiceForm(request.POST or None, instance=MailChoice.of(request.user))
     if request.method == "POST":
         unfollow = request.POST.get("unfollow", "")
@@ -370,7 +371,7 @@ def mail_settings(request):
         if form.is_valid():
             following.mail_choice_update(member=request.user, **form.cleaned_data)
             messages.success(request, _("Your mail choices are saved."))
-            return redirect("my_comments:mail")
+            return redirect(safe_next_url(request) or "my_comments:mail")
     follows = list(
         EssayFollow.objects.filter(member=request.user)
         .select_related("post")

@@ -1,6 +1,7 @@
 """Test data builders: plain functions with sensible defaults, every field overridable."""
 
 import itertools
+import re
 from importlib import import_module
 from io import BytesIO
 
@@ -31,6 +32,23 @@ def signed_in(user):
     client = Client()
     client.force_login(user)
     return client
+
+
+def wants_reply_mail(member: User, how: str = "immediate") -> User:
+    """The member asked for mail about replies to their comments (off by default)."""
+    from comments.models import MailChoice
+
+    MailChoice.objects.update_or_create(member=member, defaults={"replies": how})
+    return member
+
+
+def unsubscribe_link(message) -> str:
+    """The path of a member mail's one-click unsubscribe link, checked to be in its text and in
+    both RFC 8058 headers."""
+    header = message.extra_headers["List-Unsubscribe"]
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert header[1:-1] in message.body  # the same link, for people reading the mail
+    return re.search(r"<https?://[^/]+(/\S+)>", header)[1]
 
 
 def make_author(**fields) -> Author:
@@ -87,6 +105,19 @@ def role_group(name: str) -> Group:
             module = import_module(f"{app_label}.migrations.{migration}")
             getattr(module, function)(state.apps, None)
     return Group.objects.get(name=name)
+
+
+def canned_reason(label: str):
+    """A canned reason the data migration seeds (seeded again after a transactional test's
+    flush emptied the table, as role_group does for groups)."""
+    from comments.models import CannedReason
+
+    if not CannedReason.objects.exists():
+        loader = MigrationLoader(connection)
+        migration = "0011_seed_canned_reasons"
+        state = loader.project_state(("comments", migration), at_end=True)
+        import_module(f"comments.migrations.{migration}").seed(state.apps, None)
+    return CannedReason.objects.get(label=label)
 
 
 def make_staff(*, group: str, **fields) -> User:

@@ -29,7 +29,8 @@ class EssayFollow(models.Model):
 
 
 class MailChoice(models.Model):
-    """How a member wants comment mail; no row means the defaults."""
+    """How a member wants comment mail; no row means the defaults. The one place every
+    comment mail a member can get is switched (the account page shows it)."""
 
     member = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -43,11 +44,15 @@ class MailChoice(models.Model):
         choices=MailFrequency.choices,
         default=MailFrequency.IMMEDIATE,
     )
+    # Off unless asked for, as the account page's old "e-mail me when someone replies" was.
     replies = models.CharField(
         _("replies to my comments"),
         max_length=10,
         choices=MailFrequency.choices,
-        default=MailFrequency.IMMEDIATE,
+        default=MailFrequency.OFF,
+    )
+    published = models.BooleanField(
+        _("my comment is published, when I ask for it as I post"), default=True
     )
 
     decisions = models.BooleanField(

@@ -6,7 +6,14 @@ from django.urls import reverse
 
 from comments import services
 from comments.models import Comment
-from tests.factories import make_comment, make_moderator, make_post, make_tag, make_user
+from tests.factories import (
+    make_comment,
+    make_moderator,
+    make_post,
+    make_tag,
+    make_user,
+    wants_reply_mail,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +58,7 @@ def test_canonical_and_sharing_links_use_site_url(client, essay):
 
 
 def test_mail_links_use_site_url(essay, mailoutbox, django_capture_on_commit_callbacks):
-    parent_author = make_user(notify_on_reply=True)
+    parent_author = wants_reply_mail(make_user())
     reply = make_comment(
         parent=make_comment(post=essay, author=parent_author), status=Comment.Status.PENDING
     )

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from comments import services
 from comments.models import Comment
-from tests.factories import make_comment, make_post, make_user
+from tests.factories import make_comment, make_post, make_user, wants_reply_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +30,8 @@ def test_demo_conversations_are_threaded_moderated_and_idempotent():
 def test_the_parent_author_hears_of_a_published_reply_only_when_they_asked(
     post, moderator, mailoutbox, django_capture_on_commit_callbacks
 ):
-    asked = make_user(notify_on_reply=True)
-    did_not_ask = make_user(notify_on_reply=False)
+    asked = wants_reply_mail(make_user())
+    did_not_ask = make_user()
     replies = [
         make_comment(parent=make_comment(post=post, author=parent_author), status=S.PENDING)
         for parent_author in (asked, did_not_ask)
@@ -57,7 +57,7 @@ def test_mail_subjects_carry_names_and_titles_as_written_on_one_line(
     moderator, mailoutbox, django_capture_on_commit_callbacks
 ):
     post = make_post(title="Ethics & the Editor's Pen")
-    parent = make_comment(post=post, author=make_user(notify_on_reply=True))
+    parent = make_comment(post=post, author=wants_reply_mail(make_user()))
     replier = make_user(display_name="Ann <Admin>\r\nBcc: victim@example.org")
     reply = make_comment(parent=parent, author=replier, status=S.PENDING, notify_on_approval=True)
 

@@ -1,6 +1,5 @@
 """Following essays, mail choices, and one-click unsubscribe (RFC 8058)."""
 
-import re
 from datetime import timedelta
 from http import HTTPStatus
 from urllib.parse import urlsplit
@@ -12,18 +11,19 @@ from django.urls import reverse
 
 from comments import following, services
 from comments.models import Comment, EssayFollow, MailChoice
-from tests.factories import make_comment, make_moderator, make_post, make_user, signed_in
+from tests.factories import (
+    make_comment,
+    make_moderator,
+    make_post,
+    make_user,
+    signed_in,
+    unsubscribe_link,
+    wants_reply_mail,
+)
 
 pytestmark = pytest.mark.django_db
 
 S = Comment.Status
-
-
-def _unsubscribe_link(message) -> str:
-    header = message.extra_headers["List-Unsubscribe"]
-    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert header[1:-1] in message.body  # the same link, for people reading the mail
-    return re.search(r"<https?://[^/]+(/\S+)>", header)[1]
 
 
 @pytest.fixture
@@ -51,7 +51,7 @@ def test_following_from_the_thread_mails_each_new_comment_with_an_unsubscribe_li
 
     (mail,) = [m for m in mailoutbox if m.to == [follower.email]]
     assert post.title in mail.subject and "Fresh thoughts" in mail.body
-    assert _unsubscribe_link(mail).startswith("/comments/unsubscribe/")
+    assert unsubscribe_link(mail).startswith("/comments/unsubscribe/")
 
 
 def test_the_comment_form_box_follows_the_essay(post, member):
@@ -76,7 +76,7 @@ def test_one_click_unsubscribe_works_without_signing_in_and_only_by_post(
     post, follower, mailoutbox, django_capture_on_commit_callbacks
 ):
     _publish(post, capture=django_capture_on_commit_callbacks)
-    link = _unsubscribe_link(mailoutbox[-1])
+    link = unsubscribe_link(mailoutbox[-1])
     mail_program = Client(enforce_csrf_checks=True)
 
     assert mail_program.get(link).status_code == HTTPStatus.OK  # a link scanner changes nothing
@@ -127,7 +127,9 @@ def test_a_draft_essay_cannot_be_followed(member):
 def test_a_daily_digest_replaces_the_immediate_mails(
     post, follower, mailoutbox, django_capture_on_commit_callbacks
 ):
-    following.mail_choice_update(member=follower, follows="daily", replies="immediate")
+    following.mail_choice_update(
+        member=follower, follows="daily", replies="immediate", decisions=True, published=True
+    )
     _publish(post, capture=django_capture_on_commit_callbacks)
     assert [m for m in mailoutbox if m.to == [follower.email]] == []
 
@@ -136,19 +138,19 @@ def test_a_daily_digest_replaces_the_immediate_mails(
     (digest,) = [m for m in mailoutbox if m.to == [follower.email]]
     assert "1 new comment" in digest.subject or "One new comment" in digest.subject
     assert "Fresh thoughts" in digest.body
-    _unsubscribe_link(digest)
+    unsubscribe_link(digest)
 
 
 def test_reply_mail_carries_the_unsubscribe_headers_and_respects_the_choice(
     post, mailoutbox, django_capture_on_commit_callbacks
 ):
-    asked = make_user(notify_on_reply=True, email="ann@example.org")
+    asked = wants_reply_mail(make_user(email="ann@example.org"))
     parent = make_comment(post=post, author=asked)
     _publish(post, parent=parent, capture=django_capture_on_commit_callbacks)
     (reply_mail,) = [m for m in mailoutbox if m.to == [asked.email]]
-    _unsubscribe_link(reply_mail)
+    unsubscribe_link(reply_mail)
 
-    Client().post(_unsubscribe_link(reply_mail))
+    Client().post(unsubscribe_link(reply_mail))
     mailoutbox.clear()
     _publish(post, parent=parent, capture=django_capture_on_commit_callbacks)
 

@@ -6,8 +6,15 @@ import pytest
 from django.urls import reverse
 
 from comments import services, suspensions
-from comments.models import CannedReason, Comment, ModerationEvent
-from tests.factories import make_comment, make_moderator, make_post, make_user, signed_in
+from comments.models import Comment, ModerationEvent
+from tests.factories import (
+    canned_reason,
+    make_comment,
+    make_moderator,
+    make_post,
+    make_user,
+    signed_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +28,7 @@ def history(moderator, post):
     other_moderator = make_moderator(display_name="Other Mod")
     other_post = make_post(title="On Thrift")
     writer = make_user(display_name="Wren Writer")
-    off_topic = CannedReason.objects.get(label="Off-topic")
+    off_topic = canned_reason("Off-topic")
     first = make_comment(post=post, author=writer, status=S.PENDING, body="Wren on stewardship")
     second = make_comment(post=other_post, status=S.PENDING, body="Someone on thrift")
     services.comment_reject(

@@ -29,7 +29,7 @@ from django_tasks_db.models import DBTaskResult
 from comments import services
 from comments.models import Comment
 from tests.conftest import database_url
-from tests.factories import make_comment, make_moderator, make_post, make_user
+from tests.factories import make_comment, make_moderator, make_post, make_user, wants_reply_mail
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -145,7 +145,7 @@ def test_a_held_comment_is_announced_to_moderators_by_the_worker_not_the_request
 def test_a_published_reply_is_announced_to_the_parent_author_by_the_worker(start_worker):
     worker = start_worker()
     moderator = make_moderator(email="mo@example.org")
-    parent_author = make_user(display_name="Ada", email="ada@example.org", notify_on_reply=True)
+    parent_author = wants_reply_mail(make_user(display_name="Ada", email="ada@example.org"))
     parent = make_comment(post=make_post(title="On Care"), author=parent_author)
     reply = make_comment(
         parent=parent, author=make_user(display_name="Bo"), status=S.PENDING, body="Agreed!"

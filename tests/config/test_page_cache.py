@@ -174,9 +174,7 @@ def edit_bio(essay):
 def rename_member(essay):
     member = make_user(display_name="Old Name")
     make_comment(post=essay, author=member)
-    return lambda: user_update_profile(
-        user=member, display_name="Dr New Name", notify_on_reply=False
-    )
+    return lambda: user_update_profile(user=member, display_name="Dr New Name")
 
 
 @pytest.mark.parametrize(

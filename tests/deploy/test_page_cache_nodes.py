@@ -63,7 +63,7 @@ def test_every_kind_of_change_shows_on_both_nodes_at_once(servers, shared_cache)
          "Worth the wait.", None),
         (renamed_essay, "/", "Handover notes, revised", None),
         (renamed_author, author_page, "Dr Mirela Ionescu-Pop", None),
-        (lambda: user_update_profile(user=member, display_name="Aino V.", notify_on_reply=False),
+        (lambda: user_update_profile(user=member, display_name="Aino V."),
          essay, "Aino V.", "Aino Virtanen"),
         (lambda: comments.comment_remove(comment=public, moderator=moderator), essay,
          None, "Checklists help."),
