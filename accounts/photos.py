@@ -28,7 +28,7 @@ BIO_SIZE = 120
 RENDITION_SIZES = (BYLINE_SIZE, BYLINE_SIZE * 2, BIO_SIZE, BIO_SIZE * 2)
 
 
-def _open_checked(upload, *, min_edge: int) -> Image.Image:
+def _open_checked(upload, *, min_edge: int, formats=ACCEPTED_FORMATS) -> Image.Image:
     if upload.size > MAX_BYTES:
         raise ValidationError(
             _("This photo is %(size)s; the largest accepted is %(limit)s."),
@@ -41,7 +41,7 @@ def _open_checked(upload, *, min_edge: int) -> Image.Image:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(upload)
-            if image.format not in ACCEPTED_FORMATS:
+            if image.format not in formats:
                 raise ValidationError(
                     _("Upload a JPEG, PNG or WebP photo (this file is %(format)s)."),
                     code="wrong_type",
@@ -76,10 +76,11 @@ def _open_checked(upload, *, min_edge: int) -> Image.Image:
     return image
 
 
-def clean_photo(upload, *, min_edge: int = MIN_EDGE) -> ContentFile:
-    """Check an uploaded photo; return it re-encoded without metadata (or raise ValidationError)."""
+def clean_photo(upload, *, min_edge: int = MIN_EDGE, formats=ACCEPTED_FORMATS) -> ContentFile:
+    """Check an uploaded photo; return it re-encoded without metadata (or raise ValidationError).
+    Of an animation, the first frame."""
     # Turned upright first: the orientation lives in the EXIF that is about to go.
-    image = ImageOps.exif_transpose(_open_checked(upload, min_edge=min_edge))
+    image = ImageOps.exif_transpose(_open_checked(upload, min_edge=min_edge, formats=formats))
     has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
     image = image.convert("RGBA" if has_alpha else "RGB")
     image.info = {}
@@ -103,11 +104,11 @@ def _flattened(photo_file) -> Image.Image:
     return flat
 
 
-def square_renditions(photo_file) -> dict[int, ContentFile]:
+def square_renditions(photo_file, sizes=RENDITION_SIZES) -> dict[int, ContentFile]:
     """Square JPEG crops of a stored photo, keyed by edge length in pixels."""
     flat = _flattened(photo_file)
     renditions = {}
-    for size in RENDITION_SIZES:
+    for size in sizes:
         # Portraits keep the head: crop a little above the middle.
         square = ImageOps.fit(flat, (size, size), Image.Resampling.LANCZOS, centering=(0.5, 0.4))
         buffer = BytesIO()

@@ -124,7 +124,7 @@ def test_new_member_is_created_from_the_provider_and_returned_to_the_form(client
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"] == "/essays/on-trust/#reply-form"
     member = signed_in_user(client)
-    assert (member.display_name, member.avatar_url) == ("Elena Rossi", ELENA["picture"])
+    assert (member.display_name, member.provider_picture_url) == ("Elena Rossi", ELENA["picture"])
     assert SocialAccount.objects.get(user=member).uid == "member-00417"
     assert not member.has_usable_password()
     assert SocialToken.objects.count() == 0
@@ -186,7 +186,7 @@ def test_returning_member_gets_a_fresh_avatar_and_name_unless_they_chose_one(
 
     member.refresh_from_db()
     assert signed_in_user(client) == member
-    assert member.avatar_url == new_picture
+    assert member.provider_picture_url == new_picture
     assert member.display_name == expected_name
     assert User.objects.count() == 1
 
@@ -270,7 +270,8 @@ def test_after_sign_in_the_comment_form_shows_who_comments_with_which_account(cl
     landing = sign_in_with_sso(client, sso, ELENA, next_url=next_url)
     page = client.get(landing["Location"]).text
 
-    assert f'src="{ELENA["picture"]}"' in page
+    assert ELENA["picture"] not in page  # never hot-linked; not fetched (not allow-listed)
+    assert '<span class="avatar avatar--tone' in page and ">ER</span>" in page
     assert "Elena Rossi" in page
     assert "You are commenting using your Association ID account." in page
     assert f'<form id="log-out-form" method="post" action="{reverse("account_logout")}">' in page
