@@ -101,8 +101,10 @@ def avatar_fetch(*, user_id: int, source_url: str) -> bool:
             .first()
         )
         if user is None:
-            # The member left, or signed in with a new picture meanwhile (its own task stores it).
-            discard_after_commit(*stored)
+            # The member left, or signed in with a new picture meanwhile (its own task stores it):
+            # nothing points at the new files.
+            for name in stored:
+                default_storage.delete(name)
             logger.info("avatar of member %s from %s no longer wanted", user_id, host)
             return False
         discard_after_commit(user.picture_small, user.picture_large)

@@ -64,7 +64,7 @@ def _checked_target(url: str) -> tuple[str, int, str, bool]:
     if parts.username or parts.password:
         raise PictureFetchError("address carries credentials")
     if not is_allowed_origin(url):
-        raise PictureFetchError(f"host {parts.hostname!r} is not a provider's picture host")
+        raise PictureFetchError(f"{parts.netloc!r} is not a provider's picture host")
     path = parts.path or "/"
     return (
         parts.hostname,

@@ -19,14 +19,6 @@ pytestmark = pytest.mark.django_db
 
 SSO_LOGIN_URL = "/accounts/oidc/sso/login/"
 SSO_CALLBACK_URL = "/accounts/oidc/sso/login/callback/"
-SSO_DISCOVERY = {
-    "issuer": SSO_SERVER_URL,
-    "authorization_endpoint": f"{SSO_SERVER_URL}/authorize",
-    "token_endpoint": f"{SSO_SERVER_URL}/token",
-    "userinfo_endpoint": f"{SSO_SERVER_URL}/userinfo",
-    "jwks_uri": f"{SSO_SERVER_URL}/jwks",
-    "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
-}
 ELENA = {
     "sub": "member-00417",
     "name": "Elena Rossi",
@@ -34,18 +26,6 @@ ELENA = {
     "email_verified": True,
     "picture": "https://sso.association.example/avatars/00417-v1.png",
 }
-
-
-@pytest.fixture
-def sso(social_providers_configured):
-    """The association's OpenID Connect provider, answered by `responses`."""
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        mock.get(f"{SSO_SERVER_URL}/.well-known/openid-configuration", json=SSO_DISCOVERY)
-        mock.post(
-            f"{SSO_SERVER_URL}/token",
-            json={"access_token": "access-1", "token_type": "Bearer", "expires_in": 3600},
-        )
-        yield mock
 
 
 def start_sign_in(client, login_url, next_url=None):
