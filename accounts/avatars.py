@@ -93,7 +93,17 @@ def avatar_fetch(*, user_id: int, source_url: str) -> bool:
         logger.warning("avatar of member %s not taken from %s: %s", user_id, host, reason)
         return False
     stem = f"avatars/{uuid4().hex}"
-    stored = [default_storage.save(f"{stem}-{size}.jpg", squares[size]) for size in squares]
+    stored = []
+    try:
+        for size, square in squares.items():
+            stored.append(default_storage.save(f"{stem}-{size}.jpg", square))
+    except Exception as error:  # the storage (a bucket) is away: keep nothing half-stored
+        logger.warning(
+            "avatar of member %s not stored: %s: %s", user_id, type(error).__name__, error
+        )
+        for name in stored:
+            default_storage.delete(name)
+        return False
     with transaction.atomic():
         user = (
             User.objects.select_for_update()

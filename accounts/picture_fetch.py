@@ -57,21 +57,20 @@ def is_allowed_origin(url: str) -> bool:
 
 def _checked_target(url: str) -> tuple[str, int, str, bool]:
     """(host, port, path with query, is_https) of an address the fetch may ask, else an error."""
-    parts = urlsplit(url)
-    loopback_allowed = settings.AVATAR_FETCH_LOOPBACK
-    if parts.scheme != "https" and not (parts.scheme == "http" and loopback_allowed):
+    try:
+        parts = urlsplit(url)
+        is_https = parts.scheme == "https"
+        port = parts.port or (443 if is_https else 80)  # a port that is no number raises
+    except ValueError as error:
+        raise PictureFetchError(f"not an address: {error}") from error
+    if not (is_https or (parts.scheme == "http" and settings.AVATAR_FETCH_LOOPBACK)):
         raise PictureFetchError(f"not an https address: {parts.scheme or 'no scheme'}")
     if parts.username or parts.password:
         raise PictureFetchError("address carries credentials")
     if not is_allowed_origin(url):
         raise PictureFetchError(f"{parts.netloc!r} is not a provider's picture host")
     path = parts.path or "/"
-    return (
-        parts.hostname,
-        parts.port or (443 if parts.scheme == "https" else 80),
-        (f"{path}?{parts.query}" if parts.query else path),
-        parts.scheme == "https",
-    )
+    return parts.hostname, port, f"{path}?{parts.query}" if parts.query else path, is_https
 
 
 def _public_address(host: str, port: int) -> str:
@@ -83,7 +82,8 @@ def _public_address(host: str, port: int) -> str:
         raise PictureFetchError(f"host {host!r} did not resolve: {error}") from error
     addresses = []
     for _family, _type, _proto, _name, sockaddr in answers:
-        address = ipaddress.ip_address(sockaddr[0])
+        # An IPv6 link-local answer carries its interface ("fe80::1%eth0"): internal anyway.
+        address = ipaddress.ip_address(sockaddr[0].split("%")[0])
         if address.version == 6 and address.ipv4_mapped:
             address = address.ipv4_mapped
         loopback_ok = settings.AVATAR_FETCH_LOOPBACK and address.is_loopback
