@@ -5,10 +5,11 @@ or the initials, never the provider's address."""
 import logging
 import struct
 import zlib
-from io import BytesIO
+from io import BytesIO, StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
@@ -272,3 +273,19 @@ def test_the_admin_shows_the_avatar_as_pages_do(admin_client, picture_host):
     page = admin_client.get(reverse("admin:accounts_user_change", args=[member.pk])).text
 
     assert 'src="/media/avatars/g-96.jpg"' in page
+
+
+def test_the_command_fetches_the_pictures_of_members_from_before_local_avatars(
+    picture_host, settings
+):
+    picture_host.routes["/old.jpg"] = PictureAnswer(body=image_bytes())
+    waiting = member_with_picture(picture_host, "/old.jpg")
+    make_user(provider_picture_url="")  # nothing to fetch
+    out = StringIO()
+
+    call_command("fetch_avatars", stdout=out)
+
+    waiting.refresh_from_db()
+    assert "Queued 1 picture fetch(es)." in out.getvalue()
+    assert picture_host.hits == ["/old.jpg"]
+    assert waiting.picture_small.startswith("avatars/")
