@@ -41,6 +41,9 @@ SMALL_SIZE, LARGE_SIZE = 96, 192
 # Provider pictures are small (X's are 48 px): anything from 16 px up is worth showing.
 MIN_EDGE = 16
 FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+# Pictures to be shown at 192 px at most: 16 megapixels is far beyond any provider's, and bounds
+# what one fetch may make the worker decode.
+MAX_PIXELS = 4096 * 4096
 
 
 @lru_cache(maxsize=4096)  # asked once per commenter of every thread rendered
@@ -76,7 +79,9 @@ def avatar_for(*, key, name: str, picture: str = "", picture_large: str = "") ->
 
 def avatar_squares(data: bytes) -> dict[int, ContentFile]:
     """The picture's square crops by edge length, or ValidationError if it is no safe image."""
-    cleaned = clean_photo(ContentFile(data), min_edge=MIN_EDGE, formats=FORMATS)
+    cleaned = clean_photo(
+        ContentFile(data), min_edge=MIN_EDGE, formats=FORMATS, max_pixels=MAX_PIXELS
+    )
     return square_renditions(cleaned, sizes=(SMALL_SIZE, LARGE_SIZE))
 
 

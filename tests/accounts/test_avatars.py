@@ -105,6 +105,10 @@ HOSTILE = {
         body=claimed_dimensions(image_bytes(size=(64, 64), image_format="PNG"), 60_000, 60_000),
         headers={"Content-Type": "image/png"},
     ),
+    "more pixels than an avatar needs": lambda host, other: PictureAnswer(
+        body=claimed_dimensions(image_bytes(size=(64, 64), image_format="PNG"), 5000, 5000),
+        headers={"Content-Type": "image/png"},
+    ),
     "over the byte cap, no length given": lambda host, other: PictureAnswer(
         body=b"\xff\xd8\xff" + b"\0" * (6 * 1024 * 1024), declare_length=False
     ),
