@@ -15,8 +15,11 @@ from PIL import Image
 
 from accounts.avatars import avatar_fetch
 from accounts.models import User
+from accounts.picture_fetch import is_allowed_origin
 from accounts.services import user_delete, user_export
+from config.csp import provider_origins
 from tests.accounts.test_sign_in import ELENA, sign_in_with_sso, signed_in_user
+from tests.conftest import SSO_SERVER_URL
 from tests.factories import image_bytes, make_comment, make_post, make_user
 from tests.servers import PictureAnswer
 
@@ -293,3 +296,34 @@ def test_the_command_fetches_the_pictures_of_members_from_before_local_avatars(
     assert "Queued 1 picture fetch(es)." in out.getvalue()
     assert picture_host.hits == ["/old.jpg"]
     assert waiting.picture_small.startswith("avatars/")
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("https://lh3.googleusercontent.com/a/x=s96-c", True),
+        ("https://googleusercontent.com/a", False),  # "*." names the hosts under it
+        ("https://evilgoogleusercontent.com/a", False),
+        ("https://lh3.googleusercontent.com.evil.example/a", False),
+        ("http://lh3.googleusercontent.com/a", False),
+        ("https://lh3.googleusercontent.com:8443/a", False),
+        ("https://avatars.githubusercontent.com/u/1?v=4", True),
+        ("https://x.avatars.githubusercontent.com/u/1", False),
+        ("https://user@avatars.githubusercontent.com/u/1", True),  # refused later: credentials
+    ],
+)
+def test_the_allow_list_names_hosts_exactly_or_the_hosts_under_a_wildcard(settings, url, allowed):
+    settings.AVATAR_SOURCE_ORIGINS = [
+        "https://*.googleusercontent.com",
+        "https://avatars.githubusercontent.com",
+    ]
+
+    assert is_allowed_origin(url) is allowed
+
+
+def test_the_allow_list_is_the_configured_providers_picture_hosts(social_providers_configured):
+    _sign_in, pictures = provider_origins(social_providers_configured)
+
+    assert "https://*.googleusercontent.com" in pictures
+    assert "https://avatars.githubusercontent.com" in pictures
+    assert SSO_SERVER_URL in pictures  # the association's own provider serves its pictures
