@@ -96,6 +96,7 @@ def avatar_fetch(*, user_id: int, source_url: str) -> bool:
     except (PictureFetchError, ValidationError) as error:
         reason = "; ".join(error.messages) if isinstance(error, ValidationError) else error
         logger.warning("avatar of member %s not taken from %s: %s", user_id, host, reason)
+        _drop_replaced(user_id=user_id, source_url=source_url)
         return False
     stem = f"avatars/{uuid4().hex}"
     stored = []
@@ -127,6 +128,21 @@ def avatar_fetch(*, user_id: int, source_url: str) -> bool:
         user.save(update_fields=["picture_small", "picture_large"])
         public_pages_changed("site")  # the picture beside the member's comments
     return True
+
+
+def _drop_replaced(*, user_id: int, source_url: str) -> None:
+    """A copy of the picture the member has since replaced is not shown in its place: initials."""
+    from accounts.models import User
+
+    with transaction.atomic():
+        user = (
+            User.objects.select_for_update()
+            .filter(pk=user_id, provider_picture_url=source_url)
+            .first()
+        )
+        if user is not None and (changed := avatar_drop(user=user)):
+            user.save(update_fields=changed)
+            public_pages_changed("site")
 
 
 @task

@@ -203,6 +203,24 @@ def test_a_changed_picture_replaces_the_old_file_and_leaves_no_orphan(
     }
 
 
+def test_a_new_picture_that_cannot_be_fetched_leaves_initials_not_the_replaced_picture(
+    client, sso, picture_host, settings, django_capture_on_commit_callbacks
+):
+    picture_host.routes["/v1.jpg"] = PictureAnswer(body=image_bytes())
+    picture_host.routes["/v2.jpg"] = PictureAnswer(body=b"not a picture")
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_in_with_sso(client, sso, {**ELENA, "picture": picture_host.url("/v1.jpg")})
+    client.logout()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_in_with_sso(client, sso, {**ELENA, "picture": picture_host.url("/v2.jpg")})
+
+    member = signed_in_user(client)
+    assert (member.picture_small, member.picture_large) == ("", "")
+    assert media_files(settings) == set()
+    assert ">ER</span>" in client.get(reverse("accounts:account")).text
+
+
 def test_a_returning_member_with_the_same_picture_is_not_fetched_again(
     client, sso, picture_host, django_capture_on_commit_callbacks
 ):
