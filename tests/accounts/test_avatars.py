@@ -345,3 +345,14 @@ def test_the_allow_list_is_the_configured_providers_picture_hosts(social_provide
     assert "https://*.googleusercontent.com" in pictures
     assert "https://avatars.githubusercontent.com" in pictures
     assert SSO_SERVER_URL in pictures  # the association's own provider serves its pictures
+
+
+def test_the_picture_goes_to_the_media_bucket_when_there_is_one(picture_host, media_bucket):
+    picture_host.routes["/a.jpg"] = PictureAnswer(body=image_bytes())
+    member = member_with_picture(picture_host)
+
+    assert avatar_fetch(user_id=member.pk, source_url=member.provider_picture_url)
+
+    member.refresh_from_db()
+    assert media_bucket.keys() == {member.picture_small, member.picture_large}
+    assert member.avatar.src == f"{media_bucket.public_url}/{member.picture_small}"
