@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.crypto import get_random_string
 
+from accounts.avatars import avatar_fetch_later
 from accounts.models import User, tidy_name
 from accounts.providers import provider_name
 from accounts.services import user_refresh_from_provider
@@ -46,6 +47,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         user = super().populate_user(request, sociallogin, data)
         user.first_name, user.last_name = tidy_name(user.first_name), tidy_name(user.last_name)
         user_refresh_from_provider(user=user, extra_data=sociallogin.account.extra_data)
+        return user
+
+    def save_user(self, request, sociallogin, form=None):
+        user = super().save_user(request, sociallogin, form)
+        if user.provider_picture_url:
+            avatar_fetch_later(user=user)  # populate_user could not: the user had no row yet
         return user
 
     def pre_social_login(self, request, sociallogin):

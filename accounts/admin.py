@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.sites.models import Site
 from django.db.models import Count
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -21,9 +22,27 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         (
             _("Public profile"),
-            {"fields": ("display_name", "display_name_chosen", "avatar_url")},
+            {
+                "fields": (
+                    "display_name",
+                    "display_name_chosen",
+                    "avatar_shown",
+                    "provider_picture_url",
+                )
+            },
         ),
     )
+    readonly_fields = ("avatar_shown", "provider_picture_url")
+
+    class Media:
+        css = {"all": ["css/avatars.css"]}
+
+    @admin.display(description=_("avatar"))
+    def avatar_shown(self, user):
+        """The avatar as pages show it (the stored copy, never the provider's)."""
+        context = {"avatar": user.avatar, "size": 96, "extra_class": "avatar--large"}
+        return render_to_string("accounts/_avatar.html", context)
+
     # Staff are created here: ask at once for the name the public will see beside their replies.
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,

@@ -10,6 +10,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from accounts.avatars import Avatar, avatar_for
 from accounts.markup import render_markdown
 from accounts.photos import BIO_SIZE, BYLINE_SIZE
 
@@ -68,12 +69,18 @@ class User(AbstractUser):
             "username, or for a member a neutral “Member” and a number."
         ),
     )
-    avatar_url = models.URLField(
-        _("avatar URL"),
+    provider_picture_url = models.URLField(
+        _("provider's picture URL"),
         max_length=500,
         blank=True,
-        help_text=_("Picture from the member's sign-in provider, if it gives one."),
+        help_text=_(
+            "Where the member's sign-in provider keeps their picture. Pages never show it from "
+            "there: a copy is fetched and stored on this site."
+        ),
     )
+    # Storage names of the member's picture as stored here, square: 96 and 192 pixels.
+    picture_small = models.CharField(max_length=200, blank=True, editable=False)
+    picture_large = models.CharField(max_length=200, blank=True, editable=False)
     display_name_chosen = models.BooleanField(
         _("display name chosen by the member"),
         default=False,
@@ -102,6 +109,16 @@ class User(AbstractUser):
     def get_display_name(self) -> str:
         fallback = self.username if self.is_staff else self.neutral_name
         return self.display_name or tidy_name(self.get_full_name()) or fallback
+
+    @property
+    def avatar(self) -> Avatar:
+        """The member's stored picture, else their initials: the one rule (accounts.avatars)."""
+        return avatar_for(
+            key=self.pk,
+            name=self.get_display_name(),
+            picture=self.picture_small,
+            picture_large=self.picture_large,
+        )
 
     @property
     def neutral_name(self) -> str:

@@ -28,7 +28,9 @@ BIO_SIZE = 120
 RENDITION_SIZES = (BYLINE_SIZE, BYLINE_SIZE * 2, BIO_SIZE, BIO_SIZE * 2)
 
 
-def _open_checked(upload, *, min_edge: int) -> Image.Image:
+def _open_checked(
+    upload, *, min_edge: int, formats=ACCEPTED_FORMATS, max_pixels=MAX_PIXELS
+) -> Image.Image:
     if upload.size > MAX_BYTES:
         raise ValidationError(
             _("This photo is %(size)s; the largest accepted is %(limit)s."),
@@ -41,19 +43,19 @@ def _open_checked(upload, *, min_edge: int) -> Image.Image:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(upload)
-            if image.format not in ACCEPTED_FORMATS:
+            if image.format not in formats:
                 raise ValidationError(
                     _("Upload a JPEG, PNG or WebP photo (this file is %(format)s)."),
                     code="wrong_type",
                     params={"format": image.format or _("of an unknown type")},
                 )
             width, height = image.size
-            if width * height > MAX_PIXELS:
+            if width * height > max_pixels:
                 raise ValidationError(
                     _("This photo is %(width)d × %(height)d pixels; the most accepted is "
                       "%(limit)d megapixels. Scale it down and upload it again."),
                     code="too_many_pixels",
-                    params={"width": width, "height": height, "limit": MAX_PIXELS // 1_000_000},
+                    params={"width": width, "height": height, "limit": max_pixels // 1_000_000},
                 )  # fmt: skip
             if min(width, height) < min_edge:
                 raise ValidationError(
@@ -76,10 +78,14 @@ def _open_checked(upload, *, min_edge: int) -> Image.Image:
     return image
 
 
-def clean_photo(upload, *, min_edge: int = MIN_EDGE) -> ContentFile:
-    """Check an uploaded photo; return it re-encoded without metadata (or raise ValidationError)."""
+def clean_photo(
+    upload, *, min_edge: int = MIN_EDGE, formats=ACCEPTED_FORMATS, max_pixels=MAX_PIXELS
+) -> ContentFile:
+    """Check an uploaded photo; return it re-encoded without metadata (or raise ValidationError).
+    Of an animation, the first frame."""
     # Turned upright first: the orientation lives in the EXIF that is about to go.
-    image = ImageOps.exif_transpose(_open_checked(upload, min_edge=min_edge))
+    opened = _open_checked(upload, min_edge=min_edge, formats=formats, max_pixels=max_pixels)
+    image = ImageOps.exif_transpose(opened)
     has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
     image = image.convert("RGBA" if has_alpha else "RGB")
     image.info = {}
@@ -103,11 +109,11 @@ def _flattened(photo_file) -> Image.Image:
     return flat
 
 
-def square_renditions(photo_file) -> dict[int, ContentFile]:
+def square_renditions(photo_file, sizes=RENDITION_SIZES) -> dict[int, ContentFile]:
     """Square JPEG crops of a stored photo, keyed by edge length in pixels."""
     flat = _flattened(photo_file)
     renditions = {}
-    for size in RENDITION_SIZES:
+    for size in sizes:
         # Portraits keep the head: crop a little above the middle.
         square = ImageOps.fit(flat, (size, size), Image.Resampling.LANCZOS, centering=(0.5, 0.4))
         buffer = BytesIO()

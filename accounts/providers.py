@@ -76,7 +76,7 @@ def provider_name(provider_id: str) -> str:
 @dataclass(frozen=True)
 class ProviderProfile:
     name: str
-    avatar_url: str
+    picture_url: str
 
 
 def profile_from_provider_data(extra_data: dict) -> ProviderProfile:
@@ -106,11 +106,12 @@ def profile_from_provider_data(extra_data: dict) -> ProviderProfile:
     if isinstance(picture, dict):  # Facebook: {"data": {"url": …, "is_silhouette": …}}
         picture = (picture.get("data") or {}).get("url")
     avatar = picture or data.get("avatar_url") or data.get("profile_image_url") or ""
-    return ProviderProfile(name=name[:150], avatar_url=_web_url(avatar))
+    return ProviderProfile(name=name[:150], picture_url=_web_url(avatar))
 
 
 def _web_url(value) -> str:
-    """Only plain web addresses become an <img src>: nothing else a provider might send."""
+    """Only plain web addresses are kept as a picture's source: nothing else a provider might send
+    (accounts.picture_fetch checks the host before anything is fetched)."""
     value = str(value or "").strip()
     if len(value) > 500 or not value.startswith(("https://", "http://")):
         return ""

@@ -3,9 +3,11 @@
 import logging
 
 from allauth.socialaccount.models import SocialAccount
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.avatars import avatar_drop, avatar_fetch_later
 from accounts.models import User
 from accounts.names import imitated_name
 from accounts.personal_data import export_sections, run_erasers
@@ -20,12 +22,22 @@ PROFILE_SECTIONS = {"exported_at", "profile", "sign_in_methods"}
 
 
 def user_refresh_from_provider(*, user: User, extra_data: dict) -> None:
-    """Take the member's picture, and their name unless they chose their own, from the provider."""
+    """Take the member's picture, and their name unless they chose their own, from the provider.
+
+    The picture is fetched in the background (accounts.avatars) when its address changed or none
+    is stored yet (members from before local copies get theirs at their next sign-in); a member
+    whose provider no longer gives one goes back to initials. A user not yet saved (a new member)
+    is fetched for by the adapter once it is."""
     profile = profile_from_provider_data(extra_data)
     changed = []
-    if profile.avatar_url != user.avatar_url:
-        user.avatar_url = profile.avatar_url
-        changed.append("avatar_url")
+    if profile.picture_url != user.provider_picture_url:
+        user.provider_picture_url = profile.picture_url
+        changed.append("provider_picture_url")
+        if not profile.picture_url:
+            changed += avatar_drop(user=user)
+    fetch = bool(profile.picture_url) and (
+        "provider_picture_url" in changed or not user.picture_small
+    )
     if not user.display_name_chosen:
         if dropped := _drop_imitating_names(user, profile.name):
             changed += dropped
@@ -35,6 +47,8 @@ def user_refresh_from_provider(*, user: User, extra_data: dict) -> None:
     if changed and user.pk:
         user.save(update_fields=changed)
         public_pages_changed("site")  # the member's name and picture on their comments
+    if fetch and user.pk:
+        avatar_fetch_later(user=user)
 
 
 def _drop_imitating_names(user: User, provider_name: str) -> list[str]:
@@ -56,7 +70,9 @@ def user_export(*, user: User) -> dict:
             "username": user.username,
             "display_name": user.get_display_name(),
             "email": user.email,
-            "avatar_url": user.avatar_url,
+            # The picture as this site shows it (a copy it stores), and where it came from.
+            "picture": _absolute(user.avatar.src),
+            "provider_picture_url": user.provider_picture_url,
             "date_joined": user.date_joined.isoformat(),
             "last_login": user.last_login.isoformat() if user.last_login else None,
         },
@@ -81,10 +97,16 @@ def user_export(*, user: User) -> dict:
     return export
 
 
+def _absolute(url: str) -> str:
+    """A media address as a full URL (local media are served at a path of this site)."""
+    return f"{settings.SITE_URL}{url}" if url.startswith("/") else url
+
+
 def user_delete(*, user: User) -> None:
     """Delete a member: every app erases its data first, then the account and its social links."""
     with transaction.atomic():
         run_erasers(user)
+        avatar_drop(user=user)  # the stored picture's files go once the deletion commits
         user_id = user.pk
         user.delete()  # cascades to social accounts and e-mail addresses
         public_pages_changed("site")

@@ -16,6 +16,8 @@ from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from jinja2 import pass_environment
+from markupsafe import Markup
 
 CARD_TEMPLATE = "comments/comment_card.jinja"
 SENTINEL = "987654321987"
@@ -99,6 +101,20 @@ def comment_date(moment, page=None) -> str:
 
 def isoformat(moment) -> str:
     return moment.isoformat()
+
+
+AVATAR_TEMPLATE = "accounts/_avatar.html"
+
+
+@pass_environment
+@lru_cache(maxsize=4096)
+def card_avatar(environment, avatar) -> Markup:
+    """The one avatar template, as the card shows it (40 px, loaded lazily), rendered once per
+    avatar rather than included once per comment: an include costs as much as the rest of the
+    card. (An Avatar is immutable, so its markup can be kept.)"""
+    template = environment.get_template(AVATAR_TEMPLATE)
+    # A template's own output, autoescaped as it rendered: markup already.
+    return Markup(template.render(avatar=avatar, size=40, lazy=True))  # noqa: S704
 
 
 def _render(nodes, *, tools=None, bare=False) -> SafeString:

@@ -2,10 +2,8 @@
 flattened into reading order. `comment_thread` is the one function the blog app calls."""
 
 import uuid
-import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -16,6 +14,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.avatars import Avatar, avatar_for
 from comments.conf import setting
 from comments.forms import CommentForm
 from comments.models import (
@@ -29,25 +28,12 @@ from comments.models import (
 from comments.suspensions import suspension_notice
 from config.page_cache import site_version
 
-AVATAR_TONES = 8
 PLACEHOLDER_TEXT = {
     Comment.Status.PENDING: _("This comment is awaiting moderation."),
     Comment.Status.REJECTED: _("This comment was removed."),
     Comment.Status.SPAM: _("This comment was removed."),
     Comment.Status.REMOVED: _("This comment was removed."),
 }
-
-
-@lru_cache(maxsize=4096)  # asked for every comment shown; a thread has few names
-def initials(name: str) -> str:
-    words = [word for word in name.split() if word[:1].isalnum()]
-    return "".join(word[0] for word in words[:2]).upper() or "?"
-
-
-@lru_cache(maxsize=4096)
-def avatar_tone(key) -> int:
-    """A stable colour (one of AVATAR_TONES) for a generated avatar."""
-    return zlib.crc32(str(key).encode()) % AVATAR_TONES
 
 
 @dataclass(slots=True, eq=False)
@@ -61,7 +47,7 @@ class Node:
     created_at: datetime
     author_id: int | None
     name: str
-    avatar_url: str
+    avatar: Avatar
     html: SafeString
     edited_at: datetime | None = None
     redacted_at: datetime | None = None
@@ -85,14 +71,6 @@ class Node:
         return self.status == Comment.Status.PENDING
 
     @property
-    def initials(self) -> str:
-        return initials(self.name)
-
-    @property
-    def tone(self) -> int:
-        return avatar_tone(self.author_id or self.name)
-
-    @property
     def placeholder_text(self):
         return PLACEHOLDER_TEXT.get(self.status, "")
 
@@ -101,13 +79,10 @@ class Node:
         return Comment.Status(self.status).label
 
 
-def _avatar(url: str) -> str:
-    return url if url.startswith(("https://", "http://")) else ""
-
-
 def node_from_comment(comment: Comment, *, viewer) -> Node:
     """A Node for one Comment instance (reply page, queue, a comment just posted)."""
     author = comment.author
+    name = comment.display_name
     return Node(
         pk=comment.pk,
         parent_id=comment.parent_id,
@@ -115,8 +90,8 @@ def node_from_comment(comment: Comment, *, viewer) -> Node:
         status=comment.status,
         created_at=comment.created_at,
         author_id=comment.author_id,
-        name=comment.display_name,
-        avatar_url=_avatar(author.avatar_url) if author else "",
+        name=name,
+        avatar=author.avatar if author else avatar_for(key=name, name=name),
         # body_html is produced from escaped text by comments.text when the comment is saved.
         html=SafeString(comment.body_html),
         edited_at=comment.edited_at,
@@ -172,7 +147,7 @@ def _nodes_from_rows(rows, *, viewer, essay_author_ids) -> list[Node]:
         display_name,
         first_name,
         last_name,
-        avatar_url,
+        picture,
         is_visible,
         shown_html,
         author_is_moderator,
@@ -180,9 +155,9 @@ def _nodes_from_rows(rows, *, viewer, essay_author_ids) -> list[Node]:
         redacted_at,
     ) in rows:
         if author_id is None:
-            name, avatar, is_essay_author, is_moderator_badge = (
-                guest_name or former,
-                "",
+            name = guest_name or former
+            avatar, is_essay_author, is_moderator_badge = (
+                avatar_for(key=name, name=name),
                 False,
                 False,
             )
@@ -198,7 +173,7 @@ def _nodes_from_rows(rows, *, viewer, essay_author_ids) -> list[Node]:
                 ).get_display_name()
                 person = people[author_id] = (
                     name,
-                    _avatar(avatar_url or ""),
+                    avatar_for(key=author_id, name=name, picture=picture or ""),
                     author_id in essay_author_ids,
                     author_is_moderator,
                 )
@@ -214,7 +189,7 @@ def _nodes_from_rows(rows, *, viewer, essay_author_ids) -> list[Node]:
                 created_at=created_at,
                 author_id=author_id,
                 name=name,
-                avatar_url=avatar,
+                avatar=avatar,
                 html=SafeString(shown_html),  # stored escaped: see comments.text
                 edited_at=edited_at if is_visible else None,
                 redacted_at=redacted_at if is_visible else None,

@@ -12,6 +12,8 @@ from django.utils.csp import CSP
 # that page redirects to on its own), and where members' pictures from it are served. The browser
 # checks form-action on every redirect after the sign-in POST, so a host missing here is a sign-in
 # button that does nothing. tests/config/test_csp.py compares the sign-in hosts with allauth's.
+# The picture hosts are not in the policy (pages show the copy stored in media): they are the
+# allow-list the site fetches members' pictures from (settings.AVATAR_SOURCE_ORIGINS).
 SIGN_IN_ORIGINS = {
     "twitter_oauth2": ["https://x.com", "https://twitter.com"],
     "facebook": ["https://www.facebook.com", "https://m.facebook.com"],
@@ -59,10 +61,11 @@ def content_security_policy(
 
     No inline script or style runs without the request's nonce (the admin uses nonces); images
     come from the site, the media host (MEDIA_ORIGIN: the bucket or its CDN, when media are in
-    object storage), the providers members' pictures come from, and DJANGO_CSP_IMG_ORIGINS.
+    object storage), and DJANGO_CSP_IMG_ORIGINS. Never the sign-in providers: members' pictures
+    are shown from the copies stored in media.
     """
-    sign_in, pictures = provider_origins(providers)
-    images = [CSP.SELF, origin(media_origin), *pictures, *extra_image_origins]
+    sign_in, _pictures = provider_origins(providers)
+    images = [CSP.SELF, origin(media_origin), *extra_image_origins]
     return {
         "default-src": [CSP.SELF],
         "script-src": [CSP.SELF, CSP.NONCE],

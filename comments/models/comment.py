@@ -149,7 +149,7 @@ THREAD_FIELDS = (
     "author__display_name",
     "author__first_name",
     "author__last_name",
-    "author__avatar_url",
+    "author__picture_small",
     "is_visible",
     "shown_html",
     "author_is_moderator",

@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from accounts.names import name_key
 from tests.accounts.test_sign_in import sign_in_with_sso, signed_in_user
-from tests.accounts.test_sign_in import sso as sso  # the provider fixture, shared
 from tests.factories import make_author, make_moderator, make_staff, make_user
 
 pytestmark = pytest.mark.django_db

@@ -92,7 +92,7 @@ def test_provider_profile_becomes_a_member_with_its_account_id_name_and_avatar(
 
     assert sociallogin.account.uid == uid
     assert sociallogin.user.display_name == name
-    assert sociallogin.user.avatar_url == avatar_url
+    assert sociallogin.user.provider_picture_url == avatar_url
     assert sociallogin.user.email == email
 
 
@@ -125,7 +125,7 @@ def test_google_email_is_verified_only_when_google_says_so(social_providers_conf
 def test_profile_takes_only_web_pictures_and_a_name_that_fits(extra_data, name, avatar_url):
     profile = profile_from_provider_data(extra_data)
 
-    assert (profile.name, profile.avatar_url) == (name, avatar_url)
+    assert (profile.name, profile.picture_url) == (name, avatar_url)
 
 
 def test_no_provider_is_configured_without_credentials(monkeypatch):

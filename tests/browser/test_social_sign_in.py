@@ -1,27 +1,45 @@
 """End to end: a reader signs in through a real OpenID Connect provider on loopback and comments."""
 
+import re
+from io import BytesIO
+
 import pytest
 from oidc_provider_mock import User as IdentityProviderUser
 from oidc_provider_mock import run_server_in_thread
+from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 from config.csp import content_security_policy
 from config.settings import social_providers
 from tests.factories import make_post
+from tests.servers import PictureAnswer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def portrait() -> bytes:
+    """A landscape picture with a face-like disc left of centre: the square crop must keep it."""
+    image = Image.new("RGB", (640, 400), (214, 226, 240))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((220, 90, 420, 290), fill=(196, 120, 80))
+    draw.rectangle((0, 330, 640, 400), fill=(40, 60, 110))
+    buffer = BytesIO()
+    image.save(buffer, format="JPEG", quality=90)
+    return buffer.getvalue()
+
+
 @pytest.fixture
-def association_sso(settings, monkeypatch, live_server):
-    """The association's identity provider (oidc-provider-mock), configured as production would."""
+def association_sso(settings, monkeypatch, live_server, picture_host):
+    """The association's identity provider (oidc-provider-mock), configured as production would;
+    Elena's picture is on a picture host of its own (on loopback, allow-listed)."""
+    picture_host.routes["/avatars/00417.jpg"] = PictureAnswer(body=portrait())
     elena = IdentityProviderUser(
         sub="member-00417",
         claims={
             "name": "Elena Rossi",
             "email": "elena.rossi@association.example",
             "email_verified": True,
-            "picture": f"{live_server.url}/static/img/favicon.svg",
+            "picture": picture_host.url("/avatars/00417.jpg"),
         },
     )
     with run_server_in_thread(user_claims=[elena]) as server:
@@ -65,6 +83,10 @@ def test_reader_signs_in_with_the_association_and_comments_as_themselves(
     expect(page).to_have_url(f"{page.url.split('/essays/')[0]}{post.get_absolute_url()}#respond")
     expect(respond).to_contain_text("You are commenting using your Association ID account.")
     expect(respond).to_contain_text("Elena Rossi")
+    # Her picture, fetched at sign-in, is shown from this site's media, never from the provider.
+    avatar = respond.locator("img.avatar")
+    expect(avatar).to_have_attribute("src", re.compile(r"^/media/avatars/[0-9a-f]+-96\.jpg$"))
+    assert avatar.evaluate("image => image.complete && image.naturalWidth") == 96
     expect(respond.get_by_label("Your comment")).to_have_value(
         "Trust is built in small, kept promises."
     )
@@ -73,6 +95,8 @@ def test_reader_signs_in_with_the_association_and_comments_as_themselves(
 
     respond.get_by_role("button", name="Post comment").click()
     expect(page.locator("#comments")).to_contain_text("awaiting moderation")
+    card_avatar = page.locator(".comment-list img.avatar").first
+    expect(card_avatar).to_have_attribute("src", avatar.get_attribute("src"))
     screenshot(page, "sign-in-3-posted")
 
     respond.get_by_role("button", name="Log out").click()

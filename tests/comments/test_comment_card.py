@@ -32,7 +32,11 @@ def _author_part(card: str) -> str:
 
 @pytest.fixture
 def nasty_comment(post):
-    author = make_user(display_name=NASTY, avatar_url='https://img.example/a.png?"x"<y>')
+    author = make_user(
+        display_name=NASTY,
+        provider_picture_url="https://img.example/a.png",
+        picture_small="avatars/nasty-96.jpg",
+    )
     comment = make_comment(post=post, author=author, body="Plain <words> & more")
     Comment.objects.filter(pk=comment.pk).update(created_at=WRITTEN_AT)
     comment.refresh_from_db()
@@ -62,7 +66,8 @@ def test_every_place_shows_the_same_escaped_avatar_name_and_date(
     assert len({_author_part(card) for card in cards}) == 1
     for card in cards:
         assert f'<span class="comment__author">{ESCAPED}</span>' in card
-        assert 'src="https://img.example/a.png?&#34;x&#34;&lt;y&gt;"' in card
+        assert 'src="/media/avatars/nasty-96.jpg"' in card
+        assert "img.example" not in card  # never the provider's copy
         assert '<time datetime="2026-03-03T14:05:00+00:00">3 March 2026 at 14:05</time>' in card
         assert "Plain &lt;words&gt; &amp; more" in card
         assert "<b>" not in card and "<y>" not in card
@@ -77,7 +82,7 @@ def test_a_member_without_a_picture_gets_the_same_initials_everywhere(client, mo
     queue = client.get(reverse("comments:queue") + "?status=approved").content.decode()
 
     avatars = {
-        re.search(r'<span class="comment-avatar[^>]*>GH</span>', _card(page, comment.pk))[0]
+        re.search(r'<span class="avatar avatar--tone[^>]*>GH</span>', _card(page, comment.pk))[0]
         for page in (essay, queue)
     }
     assert len(avatars) == 1

@@ -78,7 +78,11 @@ def test_a_500_comment_essay_page_stays_within_its_query_budget(
 
 
 def test_comments_show_permalink_avatar_badges_and_reply_context(client):
-    essayist = make_user(display_name="Esther Essayist", avatar_url="https://img.example/e.png")
+    essayist = make_user(
+        display_name="Esther Essayist",
+        provider_picture_url="https://img.example/e.png",
+        picture_small="avatars/e-96.jpg",
+    )
     post = make_post(authors=[make_author(user=essayist)])
     moderator = make_moderator(display_name="Morgan Mod")
     first = make_comment(post=post, author=essayist, body="Thanks for reading")
@@ -88,7 +92,8 @@ def test_comments_show_permalink_avatar_badges_and_reply_context(client):
 
     assert f'<li id="comment-{first.pk}"' in html
     assert f'href="#comment-{first.pk}"' in html
-    assert 'src="https://img.example/e.png"' in html
+    assert 'src="/media/avatars/e-96.jpg"' in html
+    assert "img.example" not in html
     assert ">MM</span>" in html  # generated initials for the member without a picture
     assert "Author of this essay" in html
     assert "Moderator</span>" in html
@@ -102,7 +107,7 @@ def test_names_and_avatar_addresses_of_commenters_are_shown_escaped(client, post
     # The card is autoescaped by Jinja2 (MarkupSafe spells quotes &#34; and &#39;): nothing a
     # member chose may reach the page as markup, whoever looks at it.
     nasty = make_user(
-        display_name="<b>\"Bold\" & 'Brash'</b>", avatar_url='https://img.example/a.png?"x"<y>'
+        display_name="<b>\"Bold\" & 'Brash'</b>", picture_small='avatars/a"x"<y>-96.jpg'
     )
     first = make_comment(post=post, author=nasty, body="First")
     make_comment(parent=first, author=None, guest_name="<i>Guest</i>", body="Second")
@@ -116,7 +121,7 @@ def test_names_and_avatar_addresses_of_commenters_are_shown_escaped(client, post
     assert f'<span class="comment__author">{escaped}</span>' in html
     assert f'in reply to <a href="#comment-{first.pk}">{escaped}</a>' in html
     assert f'data-reply-name="{escaped}"' in html
-    assert 'src="https://img.example/a.png?&#34;x&#34;&lt;y&gt;"' in html
+    assert 'src="/media/avatars/a%22x%22%3Cy%3E-96.jpg"' in html
     assert "&lt;i&gt;Guest&lt;/i&gt;" in html
     assert "<b>" not in html and "<i>Guest" not in html and "<y>" not in html
 
