@@ -40,7 +40,8 @@ help:
 	@echo "make superuser  create an admin account (manage.py createsuperuser)"
 	@echo "make shell    a Django shell on the development database"
 	@echo "make manage ARGS=\"...\"  any manage.py command, e.g. ARGS=\"showmigrations blog\""
-	@echo "make bench    run the benchmarks in bench/"
+	@echo "make bench    the essay page and posting under load, against nginx's limit (bench/)"
+	@echo "make bench ONLY=bench_comments   another benchmark in bench/ (ONLY=all: every one)"
 	@echo "make stop-db  stop the embedded Postgres"
 	@echo "make reset    wipe the embedded Postgres and reload the demo content"
 	@echo "make backup   write the database and media to backups/lectern-….tar.gz"
@@ -141,8 +142,10 @@ fmt: venv-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: venv-dev
-	$(PY) -m config.embedded_db session -- $(PY) -m bench
+# The essay page per viewer against nginx's limit, and posting (bench/bench_scale.py), a few
+# minutes at the defaults; ONLY=bench_comments (or a list, or all) runs other benches instead.
+bench: venv-dev system-deps
+	ONLY="$(ONLY)" $(PY) -m config.embedded_db session -- $(PY) -m bench
 
 # Whatever database the settings use: the embedded one, or DATABASE_URL's.
 backup: venv

@@ -1,12 +1,12 @@
 """Throughput of reader pages as production serves them: gunicorn, DEBUG off (`make bench`).
 
-Creates a separate `lectern_bench` database on the same Postgres (the embedded one, or the server
-of DATABASE_URL), loads the demo content into it, starts `gunicorn config.wsgi` with 2 workers on
-127.0.0.1 and production settings (a generated secret key, WhiteNoise with a collectstatic run),
-then keeps BENCH_CONNECTIONS anonymous readers busy for BENCH_SECONDS on each page and prints
-requests/s, median and 95th-percentile latency and errors. Afterwards gunicorn is stopped and the
-database dropped. collectstatic writes to the checkout's git-ignored staticfiles/ (STATIC_ROOT
-is not configurable); the folder is removed again if it did not exist before.
+Creates a separate `lectern_bench_<pid>` database on the same Postgres (the embedded one, or the
+server of DATABASE_URL), loads the demo content into it, starts `gunicorn config.wsgi` with 2
+workers on 127.0.0.1 and production settings (a generated secret key, WhiteNoise with a
+collectstatic run), then keeps BENCH_CONNECTIONS anonymous readers busy for BENCH_SECONDS on each
+page and prints requests/s, median and 95th-percentile latency and errors. Afterwards gunicorn is
+stopped and the database dropped. collectstatic writes to the checkout's git-ignored staticfiles/
+(STATIC_ROOT is not configurable); the folder is removed again if it did not exist before.
 Run it alone with `.venv/bin/python -m bench.bench_http`.
 """
 
@@ -27,7 +27,8 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATABASE = "lectern_bench"
+# One per run: two benches on one Postgres (helpers, CI) never drop each other's database.
+DATABASE = f"lectern_bench_{os.getpid()}"
 SECONDS = min(float(os.environ.get("BENCH_SECONDS", "10")), 60)  # bounded: a shared machine
 WARM_UP_SECONDS = 2
 # Twice the workers: one request always waits in the backlog, so no worker idles between requests.

@@ -10,6 +10,9 @@ def throwaway_database():
     """Set Django up, create an empty test database and yield its connection; drop it on exit."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DJANGO_DEBUG", "true")
+    # As production: mail and other side work queued for the worker, not run inside the request
+    # (development's immediate backend would time the mail too).
+    os.environ.setdefault("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
     import django
 
     django.setup()

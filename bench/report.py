@@ -1,0 +1,132 @@
+"""The bench's table: one row per (N, viewer, code), printed as text and as Markdown for
+docs/scaling.md. Pure formatting and arithmetic, no load: tests/bench checks it."""
+
+import gzip
+from dataclasses import dataclass
+
+try:  # a dev dependency; nginx-light has no brotli module, so gzip is what deploy/ sends
+    import brotli
+except ImportError:  # pragma: no cover - depends on the environment
+    brotli = None
+
+# nginx's gzip_comp_level in deploy/nginx/lectern.conf; brotli at the quality nginx's
+# ngx_brotli and most CDNs use for dynamic HTML.
+GZIP_LEVEL = 5
+BROTLI_QUALITY = 6
+
+
+@dataclass
+class Row:
+    size: int  # comments under the essay
+    viewer: str
+    code: str  # "after" (this checkout), "before" (BENCH_BEFORE) or "-" (nginx, POST in-process)
+    rps: float | None = None
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+    errors: int = 0
+    queries: int | None = None
+    html: bytes | None = None
+    load_before: float | None = None
+    load_after: float | None = None
+    limit_rps: float | None = None  # nginx serving the same HTML at this N
+
+    @property
+    def times_from_limit(self) -> float | None:
+        """How many times fewer requests than nginx serving the same bytes (1.0 = the limit)."""
+        if not self.limit_rps or self.rps is None:
+            return None
+        return self.limit_rps / self.rps if self.rps else float("inf")
+
+
+def compressed_sizes(html: bytes) -> tuple[int, int | None]:
+    """(gzip bytes, brotli bytes or None when brotli is not installed)."""
+    zipped = len(gzip.compress(html, GZIP_LEVEL, mtime=0))
+    return zipped, len(brotli.compress(html, quality=BROTLI_QUALITY)) if brotli else None
+
+
+def _number(value, digits: int = 0, *, grouped: bool = False) -> str:
+    if value is None:
+        return "-"
+    if value == float("inf"):
+        return "∞"
+    return f"{value:,.{digits}f}" if grouped else f"{value:.{digits}f}"
+
+
+def _kilobytes(size: int | None) -> str:
+    return "-" if size is None else f"{size / 1024:.0f}" if size >= 10240 else f"{size / 1024:.1f}"
+
+
+def _cells(row: Row, *, grouped: bool) -> list[str]:
+    gzip_size, brotli_size = compressed_sizes(row.html) if row.html else (None, None)
+    ratio = row.times_from_limit
+    load = (
+        f"{row.load_before:.1f}→{row.load_after:.1f}"
+        if row.load_before is not None and row.load_after is not None
+        else "-"
+    )
+    return [
+        str(row.size),
+        row.viewer,
+        row.code,
+        _number(row.rps, grouped=grouped),
+        _number(row.p50_ms, 1),
+        _number(row.p99_ms, 1),
+        _number(row.queries),
+        _kilobytes(len(row.html) if row.html else None),
+        _kilobytes(gzip_size),
+        _kilobytes(brotli_size),
+        "-" if ratio is None else f"{_number(ratio, 1)}×",
+        str(row.errors) if row.rps is not None else "-",
+        load,
+    ]
+
+
+HEADINGS = [
+    "N",
+    "viewer",
+    "code",
+    "req/s",
+    "p50 ms",
+    "p99 ms",
+    "queries",
+    "HTML KB",
+    "gzip KB",
+    "br KB",
+    "nginx ÷ row",
+    "errors",
+    "load 1-min",
+]
+# Text columns left-aligned, figures right-aligned.
+LEFT = {"viewer", "code", "load 1-min"}
+
+
+def text_table(rows: list[Row]) -> str:
+    table = [HEADINGS, *(_cells(row, grouped=False) for row in rows)]
+    widths = [max(len(line[i]) for line in table) for i in range(len(HEADINGS))]
+
+    def line(cells):
+        return "  ".join(
+            cell.ljust(width) if heading in LEFT else cell.rjust(width)
+            for cell, width, heading in zip(cells, widths, HEADINGS, strict=True)
+        ).rstrip()
+
+    return "\n".join(line(cells) for cells in table)
+
+
+def markdown_table(rows: list[Row]) -> str:
+    """The same rows as a Markdown table, ready to paste into docs/scaling.md."""
+    align = ["---" if heading in LEFT else "---:" for heading in HEADINGS]
+    lines = [HEADINGS, align, *(_cells(row, grouped=True) for row in rows)]
+    return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
+
+
+def compression_note() -> str:
+    if brotli:
+        return (
+            f"gzip level {GZIP_LEVEL} (deploy/'s nginx); brotli quality {BROTLI_QUALITY} computed "
+            "in Python (nginx-light has no brotli module: a CDN or an nginx with ngx_brotli)"
+        )
+    return (
+        f"gzip level {GZIP_LEVEL} only (deploy/'s nginx): brotli is neither in nginx-light nor "
+        "installed in Python (pip install brotli, in requirements-dev.txt)"
+    )
