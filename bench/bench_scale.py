@@ -31,7 +31,7 @@ from pathlib import Path
 
 from bench import loadgen
 from bench.bench_http import BASE_DIR, _environment, _recreate_database, _server
-from bench.report import Row, compression_note, markdown_table, text_table
+from bench.report import Row, compression_note, markdown_table, targets, text_table
 from tests.servers import RedisServer, free_port, stop_process, wait_for
 
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "100,500,2000").split(",")]
@@ -240,7 +240,8 @@ def main():
         print(
             f"\nMarkdown for docs/scaling.md (commit {commit}, {minutes:.1f} min, load average "
             f"{load_at_start:.1f} at the start, {_load():.1f} at the end; "
-            f"{compression_note()}):\n\n{markdown_table(rows)}"
+            f"{compression_note()}):\n\n{markdown_table(rows)}\n\nIssue 12's targets:\n"
+            + "\n".join(targets(rows, size=POST_SIZE))
         )
     except Exception:
         if log_path.exists():

@@ -130,3 +130,53 @@ def compression_note() -> str:
         f"gzip level {GZIP_LEVEL} only (deploy/'s nginx): brotli is neither in nginx-light nor "
         "installed in Python (pip install brotli, in requirements-dev.txt)"
     )
+
+
+def _find(rows: list[Row], size: int, viewer: str, code: str) -> Row | None:
+    return next((r for r in rows if (r.size, r.viewer, r.code) == (size, viewer, code)), None)
+
+
+def targets(rows: list[Row], *, size: int = 500) -> list[str]:
+    """Issue 12's targets, each with this run's figure (Markdown list items)."""
+    lines = []
+    cached = _find(rows, size, "anonymous", "after")
+    if cached and cached.times_from_limit is not None:
+        lines.append(
+            f"- anonymous from the page cache at N = {size}: {cached.times_from_limit:.1f}× "
+            "from nginx serving the same bytes (target: within 5×)"
+        )
+    for viewer in ("anon uncached", "member", "member*"):
+        after, before = _find(rows, size, viewer, "after"), _find(rows, size, viewer, "before")
+        if after and after.rps is not None:
+            versus = (
+                f", {after.rps / before.rps:.1f}× before's {before.rps:.0f}"
+                if before and before.rps
+                else " (BENCH_BEFORE=<revision> adds before's figure)"
+            )
+            lines.append(
+                f"- {viewer} at N = {size}: {after.rps:.0f} req/s{versus} (target: 3× today's)"
+            )
+    for row in rows:
+        if row.code == "in-proc":
+            lines.append(
+                f"- {row.viewer} in-process: {row.p50_ms:.1f} ms median, {row.queries} queries "
+                "(target: ≤ 10 ms, ≤ 12 queries)"
+            )
+    varying = sorted(
+        {
+            row.viewer
+            for row in rows
+            if row.queries is not None
+            and row.code != "in-proc"
+            and any(
+                other.queries not in (None, row.queries)
+                for other in rows
+                if (other.viewer, other.code) == (row.viewer, row.code)
+            )
+        }
+    )
+    lines.append(
+        "- queries per page constant at every N for every viewer: "
+        + (f"no, they vary for {', '.join(varying)}" if varying else "yes")
+    )
+    return lines

@@ -6,7 +6,7 @@ import pytest
 
 from bench.__main__ import chosen
 from bench.loadgen import parse_wrk
-from bench.report import Row, compressed_sizes, markdown_table, text_table
+from bench.report import Row, compressed_sizes, markdown_table, targets, text_table
 
 WRK_OUTPUT = """\
 Running 5s test @ http://127.0.0.1:40001/essays/a-viral-essay/
@@ -100,3 +100,30 @@ def test_make_bench_runs_the_scale_table_unless_told_otherwise():
     assert chosen("all", available) == available
     with pytest.raises(SystemExit, match="No such benchmark: bench_nope"):
         chosen("bench_nope", available)
+
+
+def test_targets_compare_after_with_before_and_nginx_at_n_500():
+    measured = [
+        Row(500, "anonymous", "after", rps=1500, limit_rps=7500),
+        Row(500, "member", "after", rps=123, queries=7),
+        Row(500, "member", "before", rps=41, queries=7),
+        Row(500, "POST held", "in-proc", p50_ms=8.5, queries=11),
+    ]
+
+    lines = targets(measured)
+
+    assert lines[0].startswith("- anonymous from the page cache at N = 500: 5.0× from nginx")
+    assert lines[1].startswith("- member at N = 500: 123 req/s, 3.0× before's 41")
+    assert lines[2].startswith("- POST held in-process: 8.5 ms median, 11 queries")
+    assert lines[3].endswith("constant at every N for every viewer: yes")
+
+
+def test_targets_name_the_viewers_whose_queries_grow_with_n():
+    measured = [
+        Row(100, "member", "after", rps=50, queries=7),
+        Row(2000, "member", "after", rps=20, queries=9),
+        Row(100, "moderator", "after", rps=20, queries=7),
+        Row(2000, "moderator", "after", rps=10, queries=7),
+    ]
+
+    assert targets(measured)[-1].endswith("no, they vary for member")
