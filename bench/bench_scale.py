@@ -13,6 +13,8 @@ settings. Each row runs `wrk -t2 -c8` for BENCH_SECONDS (default 5):
 - POST trusted / POST held: posting a comment over HTTP as comments.js does (a real session, a
   CSRF token asked of the site), each by a new member, approved at once or held; and the
   in-process median and queries of bench/posting.py.
+CPU ms is the server's workers' CPU time per request (/proc, gunicorn's or nginx's workers; not
+Postgres, Redis or wrk): unlike req/s, other work on a shared machine barely moves it.
 Queries per request are counted in-process (bench/in_django/count_queries.py, same database and
 Redis). BENCH_BEFORE=<git revision> adds "before" rows from that revision in a temporary worktree,
 at BENCH_BEFORE_SIZES (default 500). It prints a text table, then the same as Markdown for
@@ -27,7 +29,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 from bench import loadgen
 from bench.bench_http import BASE_DIR, _environment, _recreate_database, _server
@@ -62,7 +66,16 @@ def _in_django(tree: Path, env: dict, script: str, data: dict) -> dict:
     return json.loads(done.stdout.splitlines()[-1])
 
 
-def _start_gunicorn(tree: Path, env: dict, log) -> tuple[subprocess.Popen, int]:
+class Gunicorn(NamedTuple):
+    process: subprocess.Popen
+    port: int
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+
+def _start_gunicorn(tree: Path, env: dict, log) -> Gunicorn:
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "2"]
     command += ["--bind", f"127.0.0.1:{port}"]
@@ -77,7 +90,7 @@ def _start_gunicorn(tree: Path, env: dict, log) -> tuple[subprocess.Popen, int]:
             return False
 
     wait_for(answers, seconds=30, what="gunicorn did not answer", interval=0.2)
-    return process, port
+    return Gunicorn(process, port)
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -88,23 +101,28 @@ def _load() -> float:
     return os.getloadavg()[0]
 
 
-def _measured(row: Row, run) -> Row:
-    row.load_before = _load()
-    for key, value in run().items():
+def _measured(row: Row, run, server_pid: int) -> Row:
+    row.load_before, cpu_before = _load(), loadgen.cpu_seconds(server_pid)
+    figures = run()
+    cpu = loadgen.cpu_seconds(server_pid) - cpu_before
+    row.load_after = _load()
+    for key, value in figures.items():
         if hasattr(row, key):
             setattr(row, key, value)
-    row.load_after = _load()
+    if figures["requests"]:
+        row.cpu_ms = cpu * 1000 / figures["requests"]
     return row
 
 
 def _page_rows(size, seeded, servers, queries, scratch) -> list[Row]:
     essay = seeded["essays"][str(size)]["path"]
-    html = loadgen.fetch(servers["after"], essay)
+    html = loadgen.fetch(servers["after"].port, essay)
     nginx = loadgen.StaticNginx(scratch / f"nginx-{size}", html)
     try:
         limit = _measured(
             Row(size, "nginx static", "-", html=html),
             lambda: loadgen.wrk(nginx.port, "/essay.html", seconds=SECONDS),
+            nginx.process.pid,
         )
     finally:
         _stop(nginx.process)
@@ -112,28 +130,24 @@ def _page_rows(size, seeded, servers, queries, scratch) -> list[Row]:
     rows = [limit]
     for viewer in VIEWERS:
         cookie = seeded["sessions"].get(viewer, "")
-        for code, port in servers.items():
+        for code, server in servers.items():
             if code == "before" and size not in BEFORE_SIZES:
                 continue
-            page = loadgen.fetch(port, essay, cookie)  # fills the caches the code has
+            page = loadgen.fetch(server.port, essay, cookie)  # fills the caches the code has
             row = Row(size, viewer, code, html=page, limit_rps=limit.rps)
             row.queries = queries[code].get(str(size), {}).get(viewer)
-            rows.append(
-                _measured(
-                    row, lambda p=port, c=cookie: loadgen.wrk(p, essay, seconds=SECONDS, cookie=c)
-                )
-            )
+            run = partial(loadgen.wrk, server.port, essay, seconds=SECONDS, cookie=cookie)
+            rows.append(_measured(row, run, server.pid))
     return rows
 
 
-def _post_rows(seeded, port) -> list[Row]:
+def _post_rows(seeded, server) -> list[Row]:
     essay = seeded["essays"][str(POST_SIZE)]
     rows = []
     for kind in ("trusted", "held"):
-        members = loadgen.csrf_tokens(port, seeded["token_path"], seeded["posters"][kind])
-        row = Row(POST_SIZE, f"POST {kind}", "after")
-        _measured(row, lambda m=members: loadgen.post_loop(port, essay["post"], m, seconds=SECONDS))
-        rows.append(row)
+        members = loadgen.csrf_tokens(server.port, seeded["token_path"], seeded["posters"][kind])
+        run = partial(loadgen.post_loop, server.port, essay["post"], members, seconds=SECONDS)
+        rows.append(_measured(Row(POST_SIZE, f"POST {kind}", "after"), run, server.pid))
     return rows
 
 
@@ -199,8 +213,8 @@ def main():
                     [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
                     cwd=tree, env=env, check=True,
                 )  # fmt: skip
-                process, servers[code] = _start_gunicorn(tree, env, log)
-                processes.append(process)
+                servers[code] = _start_gunicorn(tree, env, log)
+                processes.append(servers[code].process)
                 sizes = SIZES if code == "after" else BEFORE_SIZES
                 paths = {size: seeded["essays"][str(size)]["path"] for size in sizes}
                 cookies = {viewer: seeded["sessions"].get(viewer, "") for viewer in VIEWERS}

@@ -28,6 +28,7 @@ def parse_wrk(output: str) -> dict:
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
     return {
+        "requests": int(re.search(r"(\d+) requests in", output)[1]),
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
         "p50_ms": _ms(re.search(r"50%\s+([\d.]+\w+)", output)[1]),
         "p99_ms": _ms(re.search(r"99%\s+([\d.]+\w+)", output)[1]),
@@ -46,13 +47,36 @@ def wrk(port: int, path: str, *, seconds: float, cookie: str = "") -> dict:
     with tempfile.TemporaryDirectory(prefix="lectern-wrk-") as folder:
         script = Path(folder) / "cookie.lua"
         script.write_text(WRK_SCRIPT if cookie else "")
-        command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds:g}s", "--latency"]
+        # A 10 s timeout, not wrk's 2 s: on a busy machine a slow page is slow, not an error.
+        command = [
+            "wrk",
+            "-t2",
+            f"-c{CONNECTIONS}",
+            f"-d{seconds:g}s",
+            "--latency",
+            "--timeout=10s",
+        ]
         command += ["-s", str(script), f"http://127.0.0.1:{port}{path}"]
         env = {**os.environ, "BENCH_COOKIE": f"sessionid={cookie}" if cookie else ""}
         done = subprocess.run(
             command, capture_output=True, text=True, env=env, timeout=seconds + 30
         )
     return parse_wrk(done.stdout)
+
+
+def cpu_seconds(master_pid: int) -> float:
+    """CPU time (user + system) used so far by a server's worker processes, the children of its
+    master: divided by the requests served, a cost per request that other work on a shared
+    machine barely changes (req/s falls with the load; this does not)."""
+    total = 0
+    for task in Path(f"/proc/{master_pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            try:
+                fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+            except FileNotFoundError:  # a worker that has just exited
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def fetch(port: int, path: str, cookie: str = "") -> bytes:
@@ -150,6 +174,7 @@ def post_loop(port: int, path: str, members: list[tuple[str, str]], *, seconds: 
     latencies = sorted(latency * 1000 for latency, _ in results) or [0.0]
     percentiles = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else latencies * 99
     return {
+        "requests": len(results),
         "rps": len(results) / elapsed,
         "p50_ms": statistics.median(latencies),
         "p99_ms": percentiles[98],

@@ -25,6 +25,7 @@ class Row:
     p99_ms: float | None = None
     errors: int = 0
     queries: int | None = None
+    cpu_ms: float | None = None  # the server's workers' CPU time per request
     html: bytes | None = None
     load_before: float | None = None
     load_after: float | None = None
@@ -72,6 +73,7 @@ def _cells(row: Row, *, grouped: bool) -> list[str]:
         _number(row.p50_ms, 1),
         _number(row.p99_ms, 1),
         _number(row.queries),
+        _number(row.cpu_ms, 2 if row.cpu_ms is not None and row.cpu_ms < 1 else 1),
         _kilobytes(len(row.html) if row.html else None),
         _kilobytes(gzip_size),
         _kilobytes(brotli_size),
@@ -89,6 +91,7 @@ HEADINGS = [
     "p50 ms",
     "p99 ms",
     "queries",
+    "CPU ms",
     "HTML KB",
     "gzip KB",
     "br KB",

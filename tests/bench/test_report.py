@@ -30,6 +30,7 @@ Transfer/sec:    430.00MB
 def test_wrk_report_is_read_as_rate_milliseconds_and_failed_requests():
     figures = parse_wrk(WRK_OUTPUT)
 
+    assert figures["requests"] == 5601
     assert figures["rps"] == 1120.2
     assert figures["p50_ms"] == pytest.approx(0.65)
     assert figures["p99_ms"] == 1200
@@ -61,8 +62,8 @@ def test_compressed_sizes_are_smaller_than_the_page_and_gzip_is_nginx_level():
 def rows():
     html = b"x" * 20480
     return [
-        Row(500, "nginx static", "-", rps=7473.4, p50_ms=0.9, p99_ms=3.2, html=html,
-            load_before=1.25, load_after=1.5, limit_rps=7473.4),
+        Row(500, "nginx static", "-", rps=7473.4, p50_ms=0.9, p99_ms=3.2, cpu_ms=1.46,
+            html=html, load_before=1.25, load_after=1.5, limit_rps=7473.4),
         Row(500, "anonymous", "after", rps=195.0, p50_ms=40.0, p99_ms=90.55, queries=0,
             html=html, load_before=1.5, load_after=2.0, limit_rps=7473.4),
         Row(500, "POST trusted", "in-proc", p50_ms=31.0, queries=20),
@@ -73,10 +74,10 @@ def test_markdown_table_has_one_line_per_row_and_the_same_columns_on_each():
     lines = markdown_table(rows()).splitlines()
 
     assert len(lines) == 2 + 3
-    assert {line.count("|") for line in lines} == {14}
+    assert {line.count("|") for line in lines} == {15}
     assert lines[2] == (
-        "| 500 | nginx static | - | 7,473 | 0.9 | 3.2 | - | 20 | 0.1 | "
-        f"{lines[2].split(' | ')[9]} | 1.0× | 0 | 1.2→1.5 |"
+        "| 500 | nginx static | - | 7,473 | 0.9 | 3.2 | - | 1.5 | 20 | 0.1 | "
+        f"{lines[2].split(' | ')[10]} | 1.0× | 0 | 1.2→1.5 |"
     )
     assert "| 195 | 40.0 | 90.5 | 0 |" in lines[3]
     assert "| 38.3× |" in lines[3]
