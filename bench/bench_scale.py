@@ -4,7 +4,8 @@ One Postgres database (`lectern_bench_<pid>`, dropped afterwards), one Redis (th
 production), an essay per N (BENCH_SIZES, default 100,500,2000; a tenth of its comments awaiting
 moderation) and gunicorn with 2 sync workers on 127.0.0.1 running this checkout, production
 settings. Each row runs `wrk -t2 -c8` for BENCH_SECONDS (default 5):
-- nginx static: the very HTML as a file from nginx on loopback, the machine's limit;
+- nginx static: the very HTML as a file from nginx on loopback, the machine's limit; and
+  nginx static gzip: the same, gzip-compressed on the fly for each request as deploy/'s nginx does;
 - anonymous: a reader (from the page cache);
 - anon uncached: a reader whose request skips the page cache (a cookie naming no session: one
   session query more than a reader without cookies; the public thread fragment may be cached);
@@ -119,15 +120,18 @@ def _page_rows(size, seeded, servers, queries, scratch) -> list[Row]:
     html = loadgen.fetch(servers["after"].port, essay)
     nginx = loadgen.StaticNginx(scratch / f"nginx-{size}", html)
     try:
-        limit = _measured(
-            Row(size, "nginx static", "-", html=html),
-            lambda: loadgen.wrk(nginx.port, "/essay.html", seconds=SECONDS),
+        run = partial(loadgen.wrk, nginx.port, "/essay.html", seconds=SECONDS)
+        limit = _measured(Row(size, "nginx static", "-", html=html), run, nginx.process.pid)
+        limit.limit_rps = limit.rps
+        # What compressing costs the web tier: the same file, gzip-5 on the fly for each request.
+        compressed = _measured(
+            Row(size, "nginx static gzip", "-", html=html, limit_rps=limit.rps),
+            partial(run, gzip=True),
             nginx.process.pid,
         )
     finally:
         _stop(nginx.process)
-    limit.limit_rps = limit.rps
-    rows = [limit]
+    rows = [limit, compressed]
     for viewer in VIEWERS:
         cookie = seeded["sessions"].get(viewer, "")
         for code, server in servers.items():

@@ -43,7 +43,7 @@ def _ms(text: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
-def wrk(port: int, path: str, *, seconds: float, cookie: str = "") -> dict:
+def wrk(port: int, path: str, *, seconds: float, cookie: str = "", gzip: bool = False) -> dict:
     with tempfile.TemporaryDirectory(prefix="lectern-wrk-") as folder:
         script = Path(folder) / "cookie.lua"
         script.write_text(WRK_SCRIPT if cookie else "")
@@ -56,6 +56,7 @@ def wrk(port: int, path: str, *, seconds: float, cookie: str = "") -> dict:
             "--latency",
             "--timeout=10s",
         ]
+        command += ["-H", "Accept-Encoding: gzip"] if gzip else []
         command += ["-s", str(script), f"http://127.0.0.1:{port}{path}"]
         env = {**os.environ, "BENCH_COOKIE": f"sessionid={cookie}" if cookie else ""}
         done = subprocess.run(
@@ -90,7 +91,8 @@ def fetch(port: int, path: str, cookie: str = "") -> bytes:
 
 
 class StaticNginx:
-    """nginx on 127.0.0.1 serving one HTML file, as the physical limit for that page."""
+    """nginx on 127.0.0.1 serving one HTML file, as the physical limit for that page; gzip as
+    deploy/'s nginx compresses it, for clients that ask (on the fly, per request)."""
 
     def __init__(self, folder: Path, html: bytes):
         self.port = free_port()
@@ -101,6 +103,7 @@ class StaticNginx:
         (folder / "nginx.conf").write_text(
             f"daemon off; worker_processes 2; pid {folder}/nginx.pid; error_log {folder}/error.log;"
             f" events {{ worker_connections 256; }} http {{ access_log off; sendfile on; {temp}"
+            " gzip on; gzip_comp_level 5; gzip_min_length 1024;"
             f" server {{ listen 127.0.0.1:{self.port}; root {folder}/www; }} }}"
         )
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
