@@ -62,6 +62,8 @@ def wrk(port: int, path: str, *, seconds: float, cookie: str = "", gzip: bool = 
         done = subprocess.run(
             command, capture_output=True, text=True, env=env, timeout=seconds + 30
         )
+    if "Requests/sec" not in done.stdout:
+        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr or done.stdout}")
     return parse_wrk(done.stdout)
 
 
@@ -182,6 +184,4 @@ def post_loop(port: int, path: str, members: list[tuple[str, str]], *, seconds: 
         "p50_ms": statistics.median(latencies),
         "p99_ms": percentiles[98],
         "errors": sum(status != 201 for _, status in results),
-        "posts": len(results),
-        "ran_out": not queue and elapsed < seconds,
     }
