@@ -22,8 +22,11 @@ def throwaway_database():
     # Not setup_test_environment(): its instrumented template rendering would skew the timings.
     settings.DEBUG = False
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    # A name of its own: pytest's test database (test_<name>) may be in use by a run of the suite.
+    name = connection.settings_dict["NAME"]
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = f"test_{name}_bench_{os.getpid()}"
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         yield connection
     finally:
-        connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+        connection.creation.destroy_test_db(name, verbosity=0)
