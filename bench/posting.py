@@ -2,10 +2,15 @@
 
 Run by bench_scale (`make bench`), or alone: `.venv/bin/python -m bench.posting`.
 
-Through Django's test client as comments.js posts (JSON), DEBUG off, on an essay with N comments:
-a trusted member (approved at once, which refreshes the essay's count and cached pages) and a
-new member (held for moderation, which queues the moderators' mail). Each post is a new member's
-first on the essay, so the rate limit and duplicate checks run as usual and never refuse.
+Through Django's test client as comments.js posts (the form's fields as JSON-answered FormData,
+"e-mail me when published" ticked as the form starts), DEBUG off and the production task queue
+(django-tasks-db: mail is a row written with the comment, sent by the worker), on an essay with N
+comments: a trusted member (approved at once, which refreshes the essay's count and cached pages
+and queues the mail) and a new member (held for moderation, which queues the moderators' mail),
+each posting a comment and a reply. Each post is a new member's first on the essay, so the rate
+limit and duplicate checks run as usual and never refuse. "Queries" are the request's SQL
+statements, session and user loads included; BEGIN and COMMIT are not statements here (psycopg
+opens the transaction itself), so tests/comments/test_posting.py, which counts them, sees two more.
 """
 
 import os
@@ -18,6 +23,12 @@ from bench.throwaway_db import throwaway_database
 
 SIZE = int(os.environ.get("BENCH_POST_SIZE", "500"))
 ROUNDS = int(os.environ.get("BENCH_POST_ROUNDS", "40"))
+CASES = [
+    ("trusted, comment", True, False),
+    ("trusted, reply", True, True),
+    ("held, comment", False, False),
+    ("held, reply", False, True),
+]
 
 
 def count_and_run(counted: list, run, *args):
@@ -25,7 +36,7 @@ def count_and_run(counted: list, run, *args):
     return run(*args)
 
 
-def measure(post, *, trusted: bool) -> tuple[float, int]:
+def measure(post, *, trusted: bool, parent=None) -> tuple[float, int]:
     """(median ms, queries of the last post) over ROUNDS posts, each by a new member."""
     from django.contrib.auth.models import Group
     from django.db import connection
@@ -43,7 +54,9 @@ def measure(post, *, trusted: bool) -> tuple[float, int]:
             member.groups.add(group)
         client = Client()
         client.force_login(member)
-        data = {"body": f"A thought, number {number}.", "token": str(uuid.uuid4())}
+        data = {"body": f"A thought, number {number}.", "token": str(uuid.uuid4()), "notify": "on"}
+        if parent is not None:
+            data["parent"] = parent.pk
         counted = []
         with connection.execute_wrapper(partial(count_and_run, counted)):
             started = time.perf_counter()
@@ -55,15 +68,21 @@ def measure(post, *, trusted: bool) -> tuple[float, int]:
 
 
 def rows(size: int = SIZE):
-    """[(who, median ms, queries)] for both kinds of member."""
-    from tests.factories import make_post, make_thread, make_user
+    """[(case, median ms, queries)] for both kinds of member, posting a comment and a reply."""
+    from django.test import override_settings
+
+    from tests.factories import make_comment, make_post, make_thread, make_user
 
     post = make_post(title=f"Essay with {size} comments")
     make_thread(post=post, count=size, depth=5, authors=[make_user() for _ in range(20)])
-    return [
-        ("trusted (approved)", *measure(post, trusted=True)),
-        ("new member (held)", *measure(post, trusted=False)),
-    ]
+    parent = make_comment(post=post, author=make_user())
+    # Production's queue, whatever DEBUG said when the settings were read (override_settings
+    # tells django.tasks to drop the backend it made).
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        return [
+            (case, *measure(post, trusted=trusted, parent=parent if reply else None))
+            for case, trusted, reply in CASES
+        ]
 
 
 def main():
