@@ -23,6 +23,9 @@ from bench.throwaway_db import throwaway_database
 
 SIZE = int(os.environ.get("BENCH_POST_SIZE", "500"))
 ROUNDS = int(os.environ.get("BENCH_POST_ROUNDS", "40"))
+# Other members of the association, signed up but silent: what checks that ask about "every
+# member" (moderators, trusted) cost grows with them.
+MEMBERS = int(os.environ.get("BENCH_POST_MEMBERS", "0"))
 CASES = [
     ("trusted, comment", True, False),
     ("trusted, reply", True, True),
@@ -72,6 +75,22 @@ def measure(post, *, trusted: bool, parent=None) -> tuple[float, float, int]:
     return statistics.median(times), statistics.median(cpu_times), queries
 
 
+def add_silent_members(count: int) -> None:
+    """`count` members, one in three in the trusted group, in bulk (no password hashing)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    User = get_user_model()
+    members = User.objects.bulk_create(
+        User(username=f"silent{n}", email=f"silent{n}@example.org", display_name=f"Silent {n}")
+        for n in range(count)
+    )
+    group = Group.objects.get_or_create(name="Trusted commenters")[0]
+    group.user_set.through.objects.bulk_create(
+        group.user_set.through(user_id=member.pk, group_id=group.pk) for member in members[::3]
+    )
+
+
 def rows(size: int = SIZE):
     """[(case, median ms, median CPU ms, queries)] for both kinds of member, posting a comment
     and a reply."""
@@ -79,6 +98,7 @@ def rows(size: int = SIZE):
 
     from tests.factories import make_comment, make_post, make_thread, make_user
 
+    add_silent_members(MEMBERS)
     post = make_post(title=f"Essay with {size} comments")
     make_thread(post=post, count=size, depth=5, authors=[make_user() for _ in range(20)])
     parent = make_comment(post=post, author=make_user())
@@ -93,7 +113,10 @@ def rows(size: int = SIZE):
 
 def main():
     with throwaway_database():
-        print(f"POST a comment, essay with {SIZE} comments, {ROUNDS} posts each")
+        print(
+            f"POST a comment, essay with {SIZE} comments, {ROUNDS} posts each"
+            + (f", {MEMBERS} other members" if MEMBERS else "")
+        )
         print(f"{'who':<20} {'median ms':>9} {'CPU ms':>7} {'queries':>7}")
         for who, ms, cpu_ms, queries in rows():
             print(f"{who:<20} {ms:>9.1f} {cpu_ms:>7.1f} {queries:>7}")
