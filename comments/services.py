@@ -78,8 +78,8 @@ def _lock_statement(trusted_group: str, counts_approved: bool) -> tuple[str, tup
 def _lock_post_and_author(post: Post, author) -> dict | None:
     """Lock the essay's row, then the member's, and read what the moderation policy and the
     suspension check ask of the member: one statement. None when either row is gone."""
-    # The essay's lock: as _lock_post (its public count is counted from rows that cannot change
-    # under it, and moderators' decisions on its comments wait). It sits in an uncorrelated
+    # The essay's lock: as _lock_post (its stored public count stays exact, and moderators'
+    # decisions on its comments, which take it too, wait). It sits in an uncorrelated
     # EXISTS, which Postgres runs once before it reaches the member's row: the essay is locked
     # first, in the order every other writer locks it, so no deadlock.
     # The member's lock serialises their submissions across essays, so the pace check counts
