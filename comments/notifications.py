@@ -136,7 +136,6 @@ def wants_reply_notice(parent_author, comment: Comment) -> bool:
     )
 
 
-
 @task
 def send_decision_notice(event_id: int, attempt: int = 1) -> None:
     """Tell a member why a moderator declined or removed their comment, if they want such mail

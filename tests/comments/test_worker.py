@@ -150,7 +150,7 @@ def test_a_reply_approved_at_once_queues_one_task_row_that_the_worker_fans_out_i
     from comments.models import EssayFollow
 
     post = make_post(title="On Care")
-    parent_author = make_user(display_name="Ada", email="ada@example.org", notify_on_reply=True)
+    parent_author = wants_reply_mail(make_user(display_name="Ada", email="ada@example.org"))
     parent = make_comment(post=post, author=parent_author)
     follower = make_user(email="fo@example.org")
     EssayFollow.objects.create(member=follower, post=post)
