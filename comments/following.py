@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from comments.background import enqueue_with_write, retried
+from comments.background import retried
 from comments.forms import MailChoiceForm
 from comments.models import Comment, EssayFollow, MailChoice, MailFrequency, ModerationEvent
 from comments.notifications import absolute_url
@@ -196,11 +196,6 @@ def send_follower_notice(comment_id: int, member_id: int, attempt: int = 1) -> N
         send_member_mail(
             member=follow.member, topic=f"follow:{comment.post_id}", name="follow", context=context
         )
-
-
-def comment_published(comment: Comment) -> None:
-    """Queue the followers' mail with the write that made the comment public."""
-    enqueue_with_write(send_follower_notices, comment.pk)
 
 
 @task

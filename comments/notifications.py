@@ -136,14 +136,6 @@ def wants_reply_notice(parent_author, comment: Comment) -> bool:
     )
 
 
-def comment_published(comment: Comment) -> None:
-    """Queue the mails a newly public comment causes, with the write that published it."""
-    if comment.notify_on_approval:
-        enqueue_with_write(send_published_notice, comment.pk)
-    if comment.parent_id:
-        enqueue_with_write(send_reply_notice, comment.pk)
-
-
 @task
 def send_decision_notice(event_id: int, attempt: int = 1) -> None:
     """Tell a member why a moderator declined or removed their comment, if they want such mail

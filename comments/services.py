@@ -3,26 +3,28 @@ admin and the demo command call the same code. Each writes its ModerationEvent i
 transaction and queues its mail with it (comments.background: in the same transaction when the
 queue is in the database, after the commit otherwise)."""
 
+import functools
 from datetime import timedelta
 from http import HTTPStatus
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import is_invisible
 from blog.models import Post
-from comments import following, notifications, policy, waiting
+from comments import announcements, notifications, policy, waiting
 from comments.conf import setting
 from comments.models import (
     CannedReason,
     Comment,
     CommentRevision,
     ModerationEvent,
+    Suspension,
     is_moderator,
 )
 from comments.suspensions import active_suspension, suspension_notice
@@ -50,12 +52,50 @@ def _lock_post(post: Post) -> None:
     Post.objects.select_for_update().filter(pk=post.pk).values_list("pk").first()
 
 
-def _lock_author(author) -> dict:
-    # Serialises one member's submissions across essays, so the pace check counts them all.
-    # FOR NO KEY UPDATE leaves the row free for foreign-key checks (others' inserts) and reads.
-    # The same query tells what the moderation policy asks of the member.
-    users = get_user_model().objects.select_for_update(no_key=True).filter(pk=author.pk)
-    standing = policy.standing_of(users).get()
+# Stand-ins for the essay's and the member's ids in the statement compiled once per process.
+ESSAY_STAND_IN, MEMBER_STAND_IN = -987654321, -987654322
+
+
+@functools.cache
+def _lock_statement(trusted_group: str, counts_approved: bool) -> tuple[str, tuple, tuple]:
+    # (sql, params, column names) of _lock_post_and_author's statement, compiled once per
+    # process and per policy setting it depends on: it has no other per-request values than the
+    # two ids (the suspension's clock is the database's), and compiling its five subqueries
+    # cost as much CPU as the rest of the service put together.
+    users = (
+        get_user_model()
+        .objects.select_for_update(no_key=True)
+        .filter(pk=MEMBER_STAND_IN)
+        .filter(Exists(Post.objects.select_for_update().filter(pk=ESSAY_STAND_IN)))
+    )
+    suspended = Exists(Suspension.objects.active(now=Now()).filter(member=OuterRef("pk")))
+    query = policy.standing_of(users).annotate(is_suspended=suspended).query
+    compiler = query.get_compiler(using=users.db)
+    sql, params = compiler.as_sql()
+    return sql, tuple(params), tuple(alias for _, _, alias in compiler.select)
+
+
+def _lock_post_and_author(post: Post, author) -> dict | None:
+    """Lock the essay's row, then the member's, and read what the moderation policy and the
+    suspension check ask of the member: one statement. None when either row is gone."""
+    # The essay's lock: as _lock_post (its stored public count stays exact, and moderators'
+    # decisions on its comments, which take it too, wait). It sits in an uncorrelated
+    # EXISTS, which Postgres runs once before it reaches the member's row: the essay is locked
+    # first, in the order every other writer locks it, so no deadlock.
+    # The member's lock serialises their submissions across essays, so the pace check counts
+    # them all; FOR NO KEY UPDATE leaves the row free for foreign-key checks and reads.
+    sql, params, columns = _lock_statement(
+        setting("COMMENTS_TRUSTED_GROUP"), setting("COMMENTS_AUTO_APPROVE_AFTER") > 0
+    )
+    ids = {ESSAY_STAND_IN: post.pk, MEMBER_STAND_IN: author.pk}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [ids.get(param, param) if type(param) is int else param for param in params]
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    standing = dict(zip(columns, row, strict=True))
     author._moderator_cache = standing["is_moderator_now"]  # as is_moderator() keeps it
     return standing
 
@@ -87,20 +127,29 @@ def validate_body(body: str) -> str:
     return body
 
 
-def _check_parent(*, post: Post, author, parent: Comment | None) -> None:
+def _current_parent(*, post: Post, author, parent: Comment | int | None) -> Comment | None:
+    # Read here, under the essay's lock, whatever the caller holds: moderators' decisions take
+    # that lock too, so the status checked is the one the reply is stored against. With its
+    # author: the JSON answer says whom the reply answers.
     if parent is None:
-        return
+        return None
+    parent_id = parent.pk if isinstance(parent, Comment) else parent
+    parent = Comment.objects.select_related("author").filter(pk=parent_id).first()
+    unavailable = _("The comment you are replying to is not available.")
+    if parent is None:
+        raise CommentRefused(unavailable)
     if parent.post_id != post.pk:
         raise CommentRefused(_("You can only reply to a comment on the same essay."))
     # Replies go under public comments (or one's own awaiting moderation), even for moderators.
     if (
         parent.status != Comment.Status.APPROVED and parent.author_id != author.pk
-    ) or not Comment.objects.visible_to(author).filter(pk=parent.pk).exists():
-        raise CommentRefused(_("The comment you are replying to is not available."))
+    ) or not parent.is_visible_to(author):
+        raise CommentRefused(unavailable)
     if parent.depth + 1 >= setting("COMMENTS_MAX_DEPTH"):
         raise CommentRefused(
             _("This conversation is nested as deeply as it can go; reply further up the thread.")
         )
+    return parent
 
 
 def _same_text(one: str, other: str) -> bool:
@@ -108,9 +157,11 @@ def _same_text(one: str, other: str) -> bool:
 
 
 def _history(*, post: Post, author, token) -> list[tuple]:
-    # The member's comments that the token, pace and duplicate checks need, in one query:
-    # (pk, post id, body, created_at, submission token).
-    since = timezone.now() - timedelta(seconds=setting("COMMENTS_RATE_WINDOW"))
+    # The member's comments that the token, pace, flood and duplicate checks need, in one query
+    # after the member's lock (so it sees their submission that held it): (pk, post id, body,
+    # created_at, submission token).
+    window = max(setting("COMMENTS_RATE_WINDOW"), setting("COMMENTS_FLOOD_SECONDS"))
+    since = timezone.now() - timedelta(seconds=window)
     wanted = Q(post=post) | Q(created_at__gte=since)
     if token is not None:
         wanted |= Q(submission_token=token)
@@ -122,7 +173,7 @@ def _check_pace(*, post: Post, author, body: str, history: list[tuple]) -> None:
     if is_moderator(author):
         return
     flood = timezone.now() - timedelta(seconds=setting("COMMENTS_FLOOD_SECONDS"))
-    if Comment.objects.filter(author=author, created_at__gt=flood).exists():
+    if any(created_at > flood for _, _, _, created_at, _ in history):
         raise CommentRefused(
             _("You're posting too quickly — wait a few seconds."),
             status=HTTPStatus.TOO_MANY_REQUESTS,
@@ -148,16 +199,16 @@ def comment_submit(
     post: Post,
     author,
     body: str,
-    parent: Comment | None = None,
+    parent: Comment | int | None = None,
     token=None,
     notify_on_approval: bool = False,
 ) -> Comment:
     """Store a member's comment with the status the moderation policy gives it.
 
-    A second submission with the same token (a double click) returns the first comment."""
+    `parent`: the comment replied to, or its id (read again either way, under the lock). A
+    second submission with the same token (a double click) returns the first comment."""
     if author is None or not author.is_authenticated or not author.is_active:
         raise CommentRefused(_("Please log in to comment."), status=HTTPStatus.FORBIDDEN)
-    refuse_if_suspended(author)
     try:
         return _submit(post, author, body, parent, token, notify_on_approval)
     except IntegrityError:
@@ -168,19 +219,21 @@ def comment_submit(
 
 
 def _submit(post, author, body, parent, token, notify_on_approval) -> Comment:
+    closed = CommentRefused(_("Comments are closed on this essay."), status=HTTPStatus.FORBIDDEN)
     with transaction.atomic():
-        _lock_post(post)
-        standing = _lock_author(author)
+        standing = _lock_post_and_author(post, author)
+        if standing is None:
+            raise closed  # the essay was deleted meanwhile
+        if standing["is_suspended"]:
+            refuse_if_suspended(author)
         history = _history(post=post, author=author, token=token)
         earlier = next((row[0] for row in history if token is not None and row[4] == token), None)
         if earlier is not None:
             return Comment.objects.get(pk=earlier)
         if not post.comments_are_open():
-            raise CommentRefused(
-                _("Comments are closed on this essay."), status=HTTPStatus.FORBIDDEN
-            )
+            raise closed
         validate_body(body)
-        _check_parent(post=post, author=author, parent=parent)
+        parent = _current_parent(post=post, author=author, parent=parent)
         _check_pace(post=post, author=author, body=body, history=history)
         decision = policy.decide(author=author, body=body, standing=standing)
         comment = Comment(
@@ -202,9 +255,11 @@ def _submit(post, author, body, parent, token, notify_on_approval) -> Comment:
             reason=decision.reason,
         )
         if comment.is_public():
-            refresh_public_count(post)
-            notifications.comment_published(comment)
-            following.comment_published(comment)
+            # One more public comment: counted up rather than again (the essay's lock keeps the
+            # stored count exact), which costs the same however long the thread.
+            post.public_comments_changed(comment_count=F("comment_count") + 1)
+            public_pages_changed(essay_scope(post), "lists")
+            announcements.comment_published(comment)
         elif comment.status == Comment.Status.PENDING:
             notifications.comments_waiting()
             waiting.waiting_changed()  # after the commit, in the cache: no query
@@ -279,8 +334,7 @@ def _decide(comment: Comment, moderator, to_status: str, reason: str, canned_rea
         if _public_view_changes(current, from_status, to_status):
             refresh_public_count(comment.post)
         if first_publication:
-            notifications.comment_published(current)
-            following.comment_published(current)
+            announcements.comment_published(current)
     return True
 
 

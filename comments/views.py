@@ -67,19 +67,33 @@ def _refused(request, *, post, parent, form, message, status):
     return _form_page(request, post=post, parent=parent, form=form, status=status, message=message)
 
 
-def _parent_to_show(request, *, post, parent):
+def _parent_to_show(request, *, post, parent_id):
     """On a refused reply, show the comment replied to again, if the member may see it here."""
-    if parent is None or parent.post_id != post.pk:
+    if parent_id is None:
         return None
-    if not Comment.objects.visible_to(request.user).filter(pk=parent.pk).exists():
-        return None
-    return node_from_comment(parent, viewer=request.user)
+    visible = Comment.objects.visible_to(request.user).filter(post=post)
+    parent = visible.select_related("author").filter(pk=parent_id).first()
+    return node_from_comment(parent, viewer=request.user) if parent else None
+
+
+# What comment_create, the service and the pages it answers with read of the essay.
+POSTING_NEEDS = (
+    "title",
+    "slug",
+    "status",
+    "published_at",
+    "comment_mode",
+    "comments_close_after_days",
+)
 
 
 @require_POST
 def comment_create(request, post_id):
     """Post a comment or a reply (the parent travels in the form)."""
-    post = get_object_or_404(Post.objects.published(), pk=post_id)
+    # Without the essay's text (often tens of kilobytes, three times over with its HTML and
+    # search copies): posting needs its title, address and comment settings only.
+    essay = Post.objects.published().only(*POSTING_NEEDS)
+    post = get_object_or_404(essay, pk=post_id)
     if not request.user.is_authenticated:
         if wants_json(request):
             return JsonResponse(
@@ -87,7 +101,6 @@ def comment_create(request, post_id):
             )
         return redirect_to_login(f"{post.get_absolute_url()}#respond")
     form = CommentForm(request.POST)
-    parent = None
     if not form.is_valid():
         message = " ".join(error for errors in form.errors.values() for error in errors)
         return _refused(
@@ -99,24 +112,13 @@ def comment_create(request, post_id):
             status=HTTPStatus.BAD_REQUEST,
         )
     data = form.cleaned_data
-    if data["parent"]:
-        # With its author: the JSON answer shows whom the reply answers.
-        parent = Comment.objects.select_related("author").filter(pk=data["parent"]).first()
-        if parent is None:
-            return _refused(
-                request,
-                post=post,
-                parent=None,
-                form=form,
-                message=_("The comment you are replying to is not available."),
-                status=HTTPStatus.BAD_REQUEST,
-            )
     try:
+        # The parent goes by its id: the service reads it once, under its lock.
         comment = services.comment_submit(
             post=post,
             author=request.user,
             body=data["body"],
-            parent=parent,
+            parent=data["parent"],
             token=data["token"],
             notify_on_approval=data["notify"],
         )
@@ -124,7 +126,7 @@ def comment_create(request, post_id):
         return _refused(
             request,
             post=post,
-            parent=_parent_to_show(request, post=post, parent=parent),
+            parent=_parent_to_show(request, post=post, parent_id=data["parent"]),
             form=form,
             message=refusal.message,
             status=refusal.status,
@@ -138,8 +140,8 @@ def comment_create(request, post_id):
     )
     if wants_json(request):
         node = node_just_posted(comment, viewer=request.user)
-        if parent is not None:
-            node.parent_node = node_from_comment(parent, viewer=request.user)
+        if comment.parent is not None:  # the row the service read, with its author
+            node.parent_node = node_from_comment(comment.parent, viewer=request.user)
         html = render_item(node)
         return JsonResponse(
             {

@@ -320,6 +320,18 @@ class Comment(models.Model):
     def is_public(self) -> bool:
         return self.status == self.Status.APPROVED
 
+    def is_visible_to(self, viewer) -> bool:
+        """CommentQuerySet.visible_to's rule for a row already in hand, without a query (the
+        two must agree: tests/comments/test_visibility.py holds them to it)."""
+        if CommentQuerySet._visibility(viewer) is None or self.is_public():
+            return True  # a moderator sees everything; everyone sees approved comments
+        return (
+            self.status == self.Status.PENDING
+            and viewer is not None
+            and viewer.is_authenticated
+            and self.author_id == viewer.pk
+        )
+
     def is_hidden_by_reports(self) -> bool:
         """Held because members reported it (not because the policy held it on arrival)."""
         from comments.models.moderation import ModerationEvent  # it refers to Comment

@@ -1,14 +1,16 @@
 import uuid
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 
 from comments import services
 from comments.models import Comment, ModerationEvent
-from tests.factories import make_comment, make_user
+from tests.factories import make_comment, make_moderator, make_user
 
 pytestmark = pytest.mark.django_db
+User = get_user_model()
 
 S = Comment.Status
 
@@ -67,6 +69,20 @@ def test_trusted_group_members_and_members_with_approved_comments_are_approved_a
     assert submit(post, newcomer).status == S.PENDING
     post.refresh_from_db()
     assert post.comment_count == 2
+
+
+@pytest.mark.parametrize("how", ["moderators' group", "own permission", "superuser"])
+def test_moderators_are_approved_at_once_however_they_hold_the_permission(post, how):
+    author = make_user(is_superuser=how == "superuser")
+    if how == "moderators' group":
+        author.groups.add(make_moderator().groups.get())
+    elif how == "own permission":
+        author.user_permissions.add(Permission.objects.get(codename="moderate_comment"))
+    make_user()  # someone else, neither moderator nor trusted
+
+    comment = submit(post, User.objects.get(pk=author.pk), "Welcome, all.")  # nothing cached
+
+    assert comment.status == S.APPROVED
 
 
 def test_trusted_members_are_still_held_for_too_many_links(settings, post):

@@ -45,7 +45,9 @@ def test_one_rule_decides_who_sees_a_comment(
     comment = make_comment(post=post, author=author, status=status)
 
     def sees(viewer):
-        return Comment.objects.visible_to(viewer).filter(pk=comment.pk).exists()
+        seen = Comment.objects.visible_to(viewer).filter(pk=comment.pk).exists()
+        assert comment.is_visible_to(viewer) is seen  # the same rule, for a row in hand
+        return seen
 
     assert sees(AnonymousUser()) is anonymous_sees
     assert sees(None) is anonymous_sees

@@ -142,6 +142,40 @@ def test_a_held_comment_is_announced_to_moderators_by_the_worker_not_the_request
     assert "A first thought" in body_of(mail)
 
 
+def test_a_reply_approved_at_once_queues_one_task_row_that_the_worker_fans_out_into_each_mail(
+    client, start_worker
+):
+    from django.contrib.auth.models import Group
+
+    from comments.models import EssayFollow
+
+    post = make_post(title="On Care")
+    parent_author = wants_reply_mail(make_user(display_name="Ada", email="ada@example.org"))
+    parent = make_comment(post=post, author=parent_author)
+    follower = make_user(email="fo@example.org")
+    EssayFollow.objects.create(member=follower, post=post)
+    member = make_user(display_name="Bo", email="bo@example.org")
+    member.groups.add(Group.objects.get_or_create(name="Trusted commenters")[0])
+    client.force_login(member)
+
+    response = client.post(
+        reverse("comments:create", kwargs={"post_id": post.pk}),
+        {"body": "Agreed!", "parent": parent.pk, "notify": "on"},
+    )
+
+    assert response.status_code == HTTPStatus.FOUND
+    # The request wrote one row for all three mails; the worker fans it out, a task per mail.
+    assert [row.task_path for row in DBTaskResult.objects.all()] == [
+        "comments.announcements.announce_publication"
+    ]
+    mails = start_worker().wait_for_mails(3)
+    assert sorted(mail["To"] for mail in mails) == [
+        "ada@example.org",
+        "bo@example.org",
+        "fo@example.org",
+    ]
+
+
 def test_a_published_reply_is_announced_to_the_parent_author_by_the_worker(start_worker):
     worker = start_worker()
     moderator = make_moderator(email="mo@example.org")
