@@ -353,9 +353,15 @@ def _viewer_state(viewer, post) -> tuple[bool, Suspension | None]:
 def comment_thread(*, request, post) -> Thread:
     """The thread of an essay as the requesting viewer may see it, rendered and ready.
 
-    What the public sees is rendered once per change and cached; a member whose view is the
-    public one (nothing of theirs pending or still editable) gets that copy too."""
-    from comments.render import ModeratorTools, render_thread
+    What the public sees is rendered once per change and cached, with each card on its own; a
+    member whose view is the public one (nothing of theirs pending or still editable) gets that
+    copy too, any other member the public cards around their own."""
+    from comments.render import (
+        ModeratorTools,
+        render_cards,
+        render_thread,
+        render_thread_around,
+    )
 
     viewer = request.user
     if viewer.is_authenticated:
@@ -376,7 +382,15 @@ def comment_thread(*, request, post) -> Thread:
         if suspension is not None:
             thread.suspension_notice = suspension_notice(suspension)
     public_key = _public_thread_key(post, comments_open=open_, page=page, newest_first=newest_first)
-    cached = None if moderating else cache.get(public_key)
+    cards_key = f"{public_key}:cards"
+    if moderating:
+        cached = public_cards = None
+    elif viewer.is_authenticated:
+        # A member may need the public cards too (see below): both in one round trip.
+        found = cache.get_many([public_key, cards_key])
+        cached, public_cards = found.get(public_key), found.get(cards_key)
+    else:
+        cached, public_cards = cache.get(public_key), None
     # A cached public thread serves readers, and members with nothing of their own to see
     # differently (asked of the database only when there is a copy to serve: otherwise the
     # thread below is built anyway and tells the same from its nodes).
@@ -423,12 +437,33 @@ def comment_thread(*, request, post) -> Thread:
             and not moderating
             and not (personal and node.is_own)
         )
-    if personal:
-        tools = ModeratorTools(csrf_token=get_token(request), post=post) if moderating else None
+    if moderating:
+        tools = ModeratorTools(csrf_token=get_token(request), post=post)
         thread.html = render_thread(thread.nodes, tools=tools)
         return thread
+    if personal:
+        # A member's own page: the public cards of this page, and theirs rendered in place.
+        reusable = public_cards or {}
+        thread.html = render_thread_around(
+            thread.nodes,
+            cards={
+                node.pk: reusable[node.pk]
+                for node in thread.nodes
+                if node.pk in reusable and not _differs_for_its_author(node)
+            },
+        )
+        return thread
     if cached is None:
-        cached = (str(render_thread(thread.nodes)), thread.has_next)
-        cache.set(public_key, cached, PUBLIC_THREAD_SECONDS)
+        public_cards = render_cards(thread.nodes)
+        cached = (str(render_thread_around(thread.nodes, cards=public_cards)), thread.has_next)
+        cache.set_many({public_key: cached, cards_key: public_cards}, PUBLIC_THREAD_SECONDS)
     thread.html = SafeString(cached[0])
     return thread
+
+
+def _differs_for_its_author(node: Node) -> bool:
+    """Whether this card, on the page of the member who wrote it or the comment it answers, is
+    not the public one: their own comments (Edit, no Report, shown while pending) and replies to
+    a comment of theirs awaiting moderation (the public reads "in reply to an earlier comment")."""
+    parent = node.reply_to_node or node.parent_node
+    return node.is_own or (parent is not None and parent.is_own and parent.is_pending)

@@ -4,7 +4,7 @@ translated with Django's own gettext, so it reads the same catalogues as every o
 from django.utils import translation
 from jinja2 import Environment
 
-from comments.render import card_avatar, comment_date, isoformat
+from comments.render import card_avatar
 
 
 def environment(**options) -> Environment:
@@ -12,5 +12,5 @@ def environment(**options) -> Environment:
     options.pop("autoescape", None)
     env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
     env.install_gettext_callables(translation.gettext, translation.ngettext, newstyle=True)
-    env.filters.update(comment_date=comment_date, isoformat=isoformat, card_avatar=card_avatar)
+    env.filters.update(card_avatar=card_avatar)
     return env

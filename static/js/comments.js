@@ -73,13 +73,15 @@
     var essayNext = window.location.pathname + "#respond";
     var replyLink = null; // the Reply link whose form is open: focus goes back to it on close
 
+    // The card says which comment a Reply link answers (its item's id) and whose it is.
     function openReply(link) {
       saveDraft(form);
       replyLink = link;
-      var item = document.getElementById("comment-" + link.dataset.replyTo);
-      item.querySelector(".comment__card").after(respond);
-      parentInput.value = link.dataset.replyTo;
-      title.textContent = "Reply to " + link.dataset.replyName;
+      var item = link.closest("li.comment");
+      var card = item.querySelector(".comment__card");
+      card.after(respond);
+      parentInput.value = item.id.slice("comment-".length);
+      title.textContent = "Reply to " + card.querySelector(".comment__author").textContent;
       if (cancel) cancel.hidden = false;
       form.querySelector("textarea").value = "";
       restoreDraft(form);
@@ -108,7 +110,7 @@
     }
 
     section.addEventListener("click", function (event) {
-      var link = event.target.closest("a[data-reply-to]");
+      var link = event.target.closest("#comments a.comment__reply");
       if (!link) return;
       event.preventDefault();
       openReply(link);
