@@ -324,9 +324,10 @@ def _public_thread_key(post, *, comments_open: bool, page: int, newest_first: bo
     )
 
 
-def _viewer_state(viewer, post) -> tuple[bool, Suspension | None]:
-    """Whether a member follows the essay and the suspension they are under, if any, asked in
-    the same query as whether they moderate (kept on the user, as is_moderator does)."""
+def _viewer_state(viewer, post) -> tuple[bool, Suspension | None, bool]:
+    """Whether a member follows the essay, the suspension they are under if any, and whether they
+    have comments here that make their view differ from the public one, asked in the same query
+    as whether they moderate (kept on the user, as is_moderator does)."""
     active = Suspension.objects.active().filter(member_id=viewer.pk)
     active = active.order_by(F("ends_at").desc(nulls_first=True))  # the longest one shows
     row = (
@@ -338,16 +339,19 @@ def _viewer_state(viewer, post) -> tuple[bool, Suspension | None]:
             suspension_reason=Subquery(active.values("reason")[:1]),
             suspension_end=Subquery(active.values("ends_at")[:1]),
             suspended=Exists(active),
+            personal=Exists(Comment.objects.filter(post_id=post.pk).personal_to(viewer)),
         )
-        .values_list("moderates", "follows", "suspended", "suspension_reason", "suspension_end")
+        .values_list(
+            "moderates", "follows", "suspended", "suspension_reason", "suspension_end", "personal"
+        )
         .first()
     )
     if row is None:
-        return False, None
-    moderates, follows, suspended, reason, ends_at = row
+        return False, None, False
+    moderates, follows, suspended, reason, ends_at, personal = row
     if not hasattr(viewer, "_perm_cache"):
         viewer._moderator_cache = moderates
-    return follows, Suspension(reason=reason, ends_at=ends_at) if suspended else None
+    return follows, Suspension(reason=reason, ends_at=ends_at) if suspended else None, personal
 
 
 def comment_thread(*, request, post) -> Thread:
@@ -366,6 +370,7 @@ def comment_thread(*, request, post) -> Thread:
     viewer = request.user
     if viewer.is_authenticated:
         thread_state = _viewer_state(viewer, post)  # also settles is_moderator, in one query
+    has_own_view = False
     moderating = is_moderator(viewer)
     open_ = post.comments_are_open()
     page, newest_first = requested_page(request)
@@ -378,7 +383,7 @@ def comment_thread(*, request, post) -> Thread:
         newest_first=newest_first,
     )
     if viewer.is_authenticated:
-        thread.is_following, suspension = thread_state
+        thread.is_following, suspension, has_own_view = thread_state
         if suspension is not None:
             thread.suspension_notice = suspension_notice(suspension)
     public_key = _public_thread_key(post, comments_open=open_, page=page, newest_first=newest_first)
@@ -392,12 +397,8 @@ def comment_thread(*, request, post) -> Thread:
     else:
         cached, public_cards = cache.get(public_key), None
     # A cached public thread serves readers, and members with nothing of their own to see
-    # differently (asked of the database only when there is a copy to serve: otherwise the
-    # thread below is built anyway and tells the same from its nodes).
-    if cached is not None and (
-        not viewer.is_authenticated
-        or not Comment.objects.filter(post=post).personal_to(viewer).exists()
-    ):
+    # differently (the thread below tells the same from its nodes, for this page).
+    if cached is not None and (not viewer.is_authenticated or not has_own_view):
         thread.html, thread.has_next = SafeString(cached[0]), cached[1]
         return thread
     max_depth = setting("COMMENTS_MAX_DEPTH")
