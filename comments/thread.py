@@ -390,15 +390,15 @@ def comment_thread(*, request, post) -> Thread:
     cards_key = f"{public_key}:cards"
     if moderating:
         cached = public_cards = None
-    elif viewer.is_authenticated:
-        # A member may need the public cards too (see below): both in one round trip.
+    elif has_own_view:
+        # Their page may be their own (see below), built on the public cards: one round trip.
         found = cache.get_many([public_key, cards_key])
         cached, public_cards = found.get(public_key), found.get(cards_key)
     else:
         cached, public_cards = cache.get(public_key), None
     # A cached public thread serves readers, and members with nothing of their own to see
     # differently (the thread below tells the same from its nodes, for this page).
-    if cached is not None and (not viewer.is_authenticated or not has_own_view):
+    if cached is not None and not has_own_view:
         thread.html, thread.has_next = SafeString(cached[0]), cached[1]
         return thread
     max_depth = setting("COMMENTS_MAX_DEPTH")
