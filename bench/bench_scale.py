@@ -220,17 +220,20 @@ def main():
         servers, queries = {}, {}
         with log_path.open("w") as log:
             for code, tree in trees.items():
+                # Each code its own Redis database: with one, both would serve each other's
+                # cached pages and threads (same keys), and "before" would show "after"'s figures.
+                code_env = {**env, "REDIS_URL": f"{redis.url.rsplit('/', 1)[0]}/{len(servers)}"}
                 subprocess.run(
                     [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-                    cwd=tree, env=env, check=True,
+                    cwd=tree, env=code_env, check=True,
                 )  # fmt: skip
-                servers[code] = _start_gunicorn(tree, env, log)
+                servers[code] = _start_gunicorn(tree, code_env, log)
                 processes.append(servers[code].process)
                 sizes = SIZES if code == "after" else BEFORE_SIZES
                 paths = {size: seeded["essays"][str(size)]["path"] for size in sizes}
                 cookies = {viewer: seeded["sessions"].get(viewer, "") for viewer in VIEWERS}
                 queries[code] = _in_django(
-                    tree, env, "count_queries.py", {"paths": paths, "cookies": cookies}
+                    tree, code_env, "count_queries.py", {"paths": paths, "cookies": cookies}
                 )
             commit = subprocess.run(
                 ["git", "rev-parse", "--short", "HEAD"],

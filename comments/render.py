@@ -69,8 +69,7 @@ class CardPage:
 
     def __init__(self, tools: ModeratorTools | None = None):
         self.tools = tools
-        self.dates = DateFormat()
-        self.when = self.dates.when
+        self.when = DateFormat().when  # (datetime attribute, text) of a moment
         self.labels = _labels(get_language())
         self.reply_head, self.reply_tail = url_parts("comments:reply")
         self.edit_head, self.edit_tail = url_parts("comments:edit")

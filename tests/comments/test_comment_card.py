@@ -2,13 +2,16 @@
 and the moderation queue all show a comment the same way, escaped."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from comments.models import Comment
+from comments.render import DateFormat
 from tests.factories import make_comment, make_user
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +110,16 @@ def test_a_comment_just_posted_comes_with_the_reply_and_edit_links_it_has_in_the
     for link in re.findall(r'<a (?:class="comment__reply" )?href="[^"]+"', in_thread):
         if "#comment-" not in link:
             assert link in posted["html"]
+
+
+@pytest.mark.parametrize("zone", ["Europe/London", "Asia/Kolkata", "America/St_Johns", "UTC"])
+def test_comment_dates_read_as_the_local_clock_across_a_daylight_saving_change(zone):
+    start = datetime(2026, 3, 28, 22, 0, 30, tzinfo=UTC)  # London moves its clocks on the 29th
+    with timezone.override(ZoneInfo(zone)):
+        dates = DateFormat()
+        for step in range(0, 60 * 30, 7):  # thirty hours, every seven minutes
+            moment = start + timedelta(minutes=step)
+            local = moment.astimezone(ZoneInfo(zone))
+            attribute, text = dates.when(moment)
+            assert text == f"{local.day} {local:%B %Y} at {local:%H:%M}"
+            assert attribute == f"{moment:%Y-%m-%dT%H:%M}Z"
