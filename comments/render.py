@@ -126,35 +126,35 @@ _EPOCH_DAY = date(1970, 1, 1).toordinal()
 
 class DateFormat:
     """The one date format of comments ("3 March 2026 at 14:05") in the site's time zone, and the
-    UTC moment for <time datetime>, both to the minute. Per comment it costs a dictionary lookup:
-    the zone's offset is asked once per hour of the thread, the words once per day (zones change
-    their offset on the hour, so an hour never straddles two offsets)."""
+    UTC moment for <time datetime>, both to the minute. Per comment it costs one cached lookup:
+    a minute's texts are kept for the process, the words of a day and the zone's offset in an
+    hour are worked out once (zones change their offset on the hour, so an hour never straddles
+    two offsets)."""
 
     def __init__(self):
         self.zone, self.language = timezone.get_current_timezone(), get_language()
-        self._minutes = {}
-        self._offsets = {}
 
     def when(self, moment) -> tuple[str, str]:
         """(the datetime attribute, the text) of a moment."""
-        minute = int(moment.timestamp()) // 60
-        known = self._minutes.get(minute)
-        if known is None:
-            known = self._minutes[minute] = self._format(minute)
-        return known
+        return _minute_texts(int(moment.timestamp()) // 60, self.zone, self.language)
 
-    def _format(self, minute: int) -> tuple[str, str]:
-        hour = minute // 60
-        offset = self._offsets.get(hour)
-        if offset is None:
-            start = datetime.fromtimestamp(hour * 3600, UTC).astimezone(self.zone)
-            offset = self._offsets[hour] = int(start.utcoffset().total_seconds()) // 60
-        day, time_of_day = divmod(minute + offset, 1440)
-        before, after = _day_text(date.fromordinal(_EPOCH_DAY + day), self.language)
-        text = f"{before}{time_of_day // 60:02d}:{time_of_day % 60:02d}{after}"
-        utc_day, utc_time = divmod(minute, 1440)
-        utc_date = date.fromordinal(_EPOCH_DAY + utc_day).isoformat()
-        return f"{utc_date}T{utc_time // 60:02d}:{utc_time % 60:02d}Z", text
+
+@lru_cache(maxsize=65536)  # a minute's two strings: a busy year of comments fits
+def _minute_texts(minute: int, zone, language) -> tuple[str, str]:
+    offset = _offset_minutes(minute // 60, zone)
+    day, time_of_day = divmod(minute + offset, 1440)
+    before, after = _day_text(date.fromordinal(_EPOCH_DAY + day), language)
+    text = f"{before}{time_of_day // 60:02d}:{time_of_day % 60:02d}{after}"
+    utc_day, utc_time = divmod(minute, 1440)
+    utc_date = date.fromordinal(_EPOCH_DAY + utc_day).isoformat()
+    return f"{utc_date}T{utc_time // 60:02d}:{utc_time % 60:02d}Z", text
+
+
+@lru_cache(maxsize=16384)
+def _offset_minutes(hour: int, zone) -> int:
+    """The zone's offset from UTC, in minutes, during one hour since the epoch."""
+    start = datetime.fromtimestamp(hour * 3600, UTC).astimezone(zone)
+    return int(start.utcoffset().total_seconds()) // 60
 
 
 AVATAR_TEMPLATE = "accounts/_avatar.html"
