@@ -9,7 +9,7 @@ from http import HTTPStatus
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
@@ -18,6 +18,12 @@ from django.utils.translation import gettext as _
 from accounts.models import is_invisible
 from blog.models import Post
 from comments import announcements, notifications, policy, waiting
+from comments.compiled import (
+    ESSAY_STAND_IN,
+    MEMBER_STAND_IN,
+    compile_queryset,
+    fetch_one,
+)
 from comments.conf import setting
 from comments.models import (
     CannedReason,
@@ -52,10 +58,6 @@ def _lock_post(post: Post) -> None:
     Post.objects.select_for_update().filter(pk=post.pk).values_list("pk").first()
 
 
-# Stand-ins for the essay's and the member's ids in the statement compiled once per process.
-ESSAY_STAND_IN, MEMBER_STAND_IN = -987654321, -987654322
-
-
 @functools.cache
 def _lock_statement(trusted_group: str, counts_approved: bool) -> tuple[str, tuple, tuple]:
     # (sql, params, column names) of _lock_post_and_author's statement, compiled once per
@@ -69,10 +71,7 @@ def _lock_statement(trusted_group: str, counts_approved: bool) -> tuple[str, tup
         .filter(Exists(Post.objects.select_for_update().filter(pk=ESSAY_STAND_IN)))
     )
     suspended = Exists(Suspension.objects.active(now=Now()).filter(member=OuterRef("pk")))
-    query = policy.standing_of(users).annotate(is_suspended=suspended).query
-    compiler = query.get_compiler(using=users.db)
-    sql, params = compiler.as_sql()
-    return sql, tuple(params), tuple(alias for _, _, alias in compiler.select)
+    return compile_queryset(policy.standing_of(users).annotate(is_suspended=suspended))
 
 
 def _lock_post_and_author(post: Post, author) -> dict | None:
@@ -84,18 +83,12 @@ def _lock_post_and_author(post: Post, author) -> dict | None:
     # first, in the order every other writer locks it, so no deadlock.
     # The member's lock serialises their submissions across essays, so the pace check counts
     # them all; FOR NO KEY UPDATE leaves the row free for foreign-key checks and reads.
-    sql, params, columns = _lock_statement(
+    statement = _lock_statement(
         setting("COMMENTS_TRUSTED_GROUP"), setting("COMMENTS_AUTO_APPROVE_AFTER") > 0
     )
-    ids = {ESSAY_STAND_IN: post.pk, MEMBER_STAND_IN: author.pk}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql, [ids.get(param, param) if type(param) is int else param for param in params]
-        )
-        row = cursor.fetchone()
-    if row is None:
+    standing = fetch_one(statement, {ESSAY_STAND_IN: post.pk, MEMBER_STAND_IN: author.pk})
+    if standing is None:
         return None
-    standing = dict(zip(columns, row, strict=True))
     author._moderator_cache = standing["is_moderator_now"]  # as is_moderator() keeps it
     return standing
 

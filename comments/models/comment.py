@@ -76,7 +76,7 @@ class CommentQuerySet(models.QuerySet):
             .order_by("-created_at", "-id")
         )
 
-    def personal_to(self, member):
+    def personal_to(self, member, *, now=None):
         """This member's comments that make their view differ from the public one: those only
         they can see (awaiting moderation) and those they may still edit."""
         if member is None or not member.is_authenticated:
@@ -84,7 +84,7 @@ class CommentQuerySet(models.QuerySet):
         window = timedelta(minutes=setting("COMMENTS_EDIT_WINDOW_MINUTES"))
         return self.filter(author_id=member.pk).filter(
             Q(status=Comment.Status.PENDING)
-            | Q(status=Comment.Status.APPROVED, created_at__gt=timezone.now() - window)
+            | Q(status=Comment.Status.APPROVED, created_at__gt=(now or timezone.now()) - window)
         )
 
     def in_moderation(self):
