@@ -1,5 +1,6 @@
 from datetime import date
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
@@ -14,6 +15,7 @@ from blog.models import Post, SitePage, Tag
 from blog.search import clean_query, highlight, search_posts
 from comments.thread import comment_thread  # the one read function blog asks of comments
 from config.links import absolute_url
+from config.page_cache import public_seconds_left, site_version
 
 PER_PAGE = 10
 
@@ -43,10 +45,25 @@ def home(request):
     return render(request, "blog/home.html", {"page_obj": _page(request, _listing())})
 
 
+def _surroundings(post) -> tuple:
+    """The essays before and after this one and the related ones: the same for every viewer, so
+    kept in the shared cache under the site's version (every editorial change moves it) and
+    never past the next scheduled publication."""
+    key = f"essay-surroundings:{post.pk}:{site_version()}"
+    found = cache.get(key)
+    if found is None:
+        found = (*post.neighbours(), post.related())
+        cache.set(key, found, public_seconds_left())
+    return found
+
+
 def _essay_page(request, post, *, is_preview=False):
     # The essay page is the one place where blog asks comments for something: the thread.
     thread = comment_thread(request=request, post=post)
-    previous, following = post.neighbours()
+    if is_preview:  # a draft's or an unsaved form's: not what the public sees
+        previous, following, related = (*post.neighbours(), post.related())
+    else:
+        previous, following, related = _surroundings(post)
     context = {
         "post": post,
         "byline_authors": post.byline_authors,
@@ -54,7 +71,7 @@ def _essay_page(request, post, *, is_preview=False):
         "is_preview": is_preview,
         "previous_post": previous,
         "next_post": following,
-        "related_posts": post.related(),
+        "related_posts": related,
         "share_url": absolute_url(post.get_absolute_url()),
     }
     if post.featured_image:

@@ -189,9 +189,14 @@ def _next_publication_at():
 
 
 def _seconds_to_keep(response) -> int:
-    # A scheduled essay goes public at its date with no write to announce it: no page outlives
-    # that moment (nor an essay's comment form its closing date, which the view sets).
-    until = [getattr(response, "fresh_until", None), _next_publication_at()]
+    return public_seconds_left(getattr(response, "fresh_until", None))
+
+
+def public_seconds_left(fresh_until=None) -> int:
+    """How long what the public sees may be kept: a scheduled essay goes public at its date with
+    no write to announce it, so nothing outlives that moment (nor fresh_until, when given: an
+    essay's comment form its closing date)."""
+    until = [fresh_until, _next_publication_at()]
     seconds = PAGE_SECONDS
     now = timezone.now()
     for moment in until:

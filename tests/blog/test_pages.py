@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Post
+from blog.services import post_publish
 from tests.factories import make_author, make_post, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -280,3 +281,16 @@ def test_an_essay_offers_plain_share_links_and_no_third_party_script(client, set
     assert all(
         src.startswith("/static/") for src in re.findall(r'<script[^>]* src="([^"]+)"', body)
     )
+
+
+def test_previous_and_next_follow_a_publication_made_after_they_were_shown(
+    client, django_capture_on_commit_callbacks
+):
+    older = make_post(title="Older", published_at=timezone.now() - timedelta(days=2))
+    assert client.get(older.get_absolute_url()).context["next_post"] is None
+    newer = make_post(title="Newer", status=Post.Status.DRAFT, published_at=None)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post_publish(post=newer)
+
+    assert client.get(older.get_absolute_url()).context["next_post"] == newer
