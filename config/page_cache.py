@@ -12,7 +12,9 @@ comment counts), "essay:<slug>" (one essay's page).
 """
 
 import hashlib
+import threading
 import uuid
+from collections import OrderedDict
 from datetime import datetime
 from functools import wraps
 
@@ -130,9 +132,10 @@ class PageCacheMiddleware:
         key = _page_key(request)
         entry = cache.get(key)
         if entry is not None:
-            versions, status, headers, body = entry
+            versions, status, headers, digest = entry
             current = cache.get_many(list(versions))
-            if current == versions:
+            body = _body(digest) if current == versions else None
+            if body is not None:
                 return _from_entry(request, status, headers, body)
         versions, response = self._render(request)
         if (
@@ -144,8 +147,9 @@ class PageCacheMiddleware:
             and not response.streaming
         ):
             headers = {k: v for k, v in response.items() if k.lower() in KEPT_HEADERS}
-            entry = (versions, response.status_code, headers, response.content)
-            cache.set(key, entry, _seconds_to_keep(response))
+            seconds = _seconds_to_keep(response)
+            digest = _store_body(response.content, seconds)
+            cache.set(key, (versions, response.status_code, headers, digest), seconds)
         return response
 
     def _render(self, request):
@@ -203,6 +207,49 @@ def public_seconds_left(fresh_until=None) -> int:
         if isinstance(moment, datetime):
             seconds = min(seconds, max(1, int((moment - now).total_seconds())))
     return seconds
+
+
+# A page's body is kept apart from its entry, under the hash of its bytes: a body never changes
+# under its key, so each process may keep the bodies it serves most in memory (nothing two
+# nodes must agree on) and a hit fetches only the small entry and versions from the shared cache,
+# not ~200 KB of HTML each time.
+LOCAL_BODY_BYTES = 32 * 1024 * 1024
+_local_bodies: OrderedDict[str, bytes] = OrderedDict()
+_local_bytes = 0
+_local_lock = threading.Lock()
+
+
+def _store_body(body: bytes, seconds: int) -> str:
+    digest = hashlib.sha256(body).hexdigest()
+    cache.set(f"pages:body:{digest}", body, seconds)
+    _keep_locally(digest, body)
+    return digest
+
+
+def _body(digest: str) -> bytes | None:
+    with _local_lock:
+        body = _local_bodies.get(digest)
+        if body is not None:
+            _local_bodies.move_to_end(digest)
+            return body
+    body = cache.get(f"pages:body:{digest}")
+    if body is not None:
+        _keep_locally(digest, body)
+    return body
+
+
+def _keep_locally(digest: str, body: bytes) -> None:
+    global _local_bytes
+    if len(body) > LOCAL_BODY_BYTES // 4:
+        return
+    with _local_lock:
+        if digest in _local_bodies:
+            return
+        _local_bodies[digest] = body
+        _local_bytes += len(body)
+        while _local_bytes > LOCAL_BODY_BYTES:
+            _, dropped = _local_bodies.popitem(last=False)
+            _local_bytes -= len(dropped)
 
 
 def _from_entry(request, status, headers, body):

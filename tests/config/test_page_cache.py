@@ -279,3 +279,28 @@ def test_a_restored_revision_shows_at_once(client, essay, django_capture_on_comm
 
     html = client.get(reverse("blog:home")).text
     assert "On Stewardship" in html and "A Title Regretted" not in html
+
+
+def test_a_page_whose_body_left_the_shared_cache_is_rendered_again_not_served_empty(
+    client, essay, django_assert_num_queries
+):
+    import hashlib
+
+    from django.core.cache import cache
+
+    from config import page_cache
+
+    url = essay.get_absolute_url()
+    html = cached_read(client, url, django_assert_num_queries)
+    digest = hashlib.sha256(html.encode()).hexdigest()
+    # As another web process sees it after the shared cache dropped the body (memory pressure):
+    # nothing in its own memory, the page's entry still there.
+    page_cache._local_bodies.clear()
+    cache.delete(f"pages:body:{digest}")
+
+    again = client.get(url)
+
+    assert again.status_code == HTTPStatus.OK
+    assert "On Stewardship" in again.text  # rendered anew (its form has a new token)
+    assert again.text != html
+    assert cached_read(client, url, django_assert_num_queries) == again.text  # and kept again
