@@ -3,11 +3,12 @@ from datetime import datetime, timedelta
 from http import HTTPStatus
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Post
-from tests.factories import make_author, make_post, make_tag
+from tests.factories import make_author, make_post, make_tag, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -280,3 +281,33 @@ def test_an_essay_offers_plain_share_links_and_no_third_party_script(client, set
     assert all(
         src.startswith("/static/") for src in re.findall(r'<script[^>]* src="([^"]+)"', body)
     )
+
+
+@pytest.mark.parametrize("viewer", ["reader", "member"])
+def test_the_essay_page_hands_its_template_everything_so_rendering_runs_no_query(
+    client, monkeypatch, viewer
+):
+    # DESIGN: templates run no queries. The view prepares the tags, bylines and thread; here any
+    # query made while the template renders is counted against it.
+    from blog import views
+
+    post = make_post(tags=[make_tag(name="Alarms"), make_tag(name="Pumps")])
+    if viewer == "member":
+        client.force_login(make_user())
+    rendering_queries = []
+
+    def render_counting_queries(*args, **kwargs):
+        def count(execute, sql, params, many, context):
+            rendering_queries.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
+            return real_render(*args, **kwargs)
+
+    real_render = views.render
+    monkeypatch.setattr(views, "render", render_counting_queries)
+
+    html = client.get(post.get_absolute_url()).content.decode()
+
+    assert 'rel="tag">Alarms</a>' in html and 'content="Pumps"' in html
+    assert rendering_queries == []
