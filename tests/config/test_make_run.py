@@ -114,7 +114,9 @@ def restart_repeatedly(signal_number: int, pgdata: Path, failures: list[str]) ->
         stop(run, signal.SIGTERM)
 
 
-def test_make_run_comes_up_after_being_stopped_by_every_signal_at_every_stage_of_its_start(data_folders):
+def test_make_run_comes_up_after_being_stopped_by_every_signal_at_every_stage_of_its_start(
+    data_folders,
+):
     failures: list[str] = []
     # One loop per signal, side by side (each on its own data folder and port) to keep the suite
     # short; within a loop every start follows the previous run's stop.
