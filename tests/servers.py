@@ -6,6 +6,8 @@ so nothing beyond requirements.txt is needed; Redis is Debian's `redis-server`.
 """
 
 import contextlib
+import fcntl
+import hashlib
 import os
 import pwd
 import secrets
@@ -186,6 +188,16 @@ def django_environment(*, database_url: str, redis_url: str = "", **extra: str) 
         env["REDIS_URL"] = redis_url
     env.update(extra)
     return env
+
+
+def collect_static(env: dict) -> None:
+    """collectstatic into the checkout's staticfiles/ (DEBUG off serves from its manifest), one
+    process at a time: both pytest-xdist workers may ask at once."""
+    checkout = hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]
+    lock_path = Path(tempfile.gettempdir()) / f"lectern-collectstatic-{checkout}.lock"
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        manage(env, "collectstatic", "--noinput", "--verbosity", "0")
 
 
 def manage(env: dict, *args: str, timeout: float = 300) -> str:

@@ -18,7 +18,13 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import database_url
-from tests.servers import GunicornServer, RedisServer, free_port, stop_processes
+from tests.servers import (
+    GunicornServer,
+    RedisServer,
+    collect_static,
+    free_port,
+    stop_processes,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -84,13 +90,7 @@ def collected_static():
         "DJANGO_DEBUG": "false",
         **production_environment("postgres://nobody@127.0.0.1:1/none"),
     }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=120,
-    )
+    collect_static(env)
 
 
 def production_environment(database: str, **overrides: str) -> dict:

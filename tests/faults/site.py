@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 from http.client import HTTPConnection
 from urllib.parse import urlencode
 
-from tests.servers import GunicornServer, PostgresServer, django_environment, manage
+from tests.servers import (
+    GunicornServer,
+    PostgresServer,
+    collect_static,
+    django_environment,
+    manage,
+)
 
 # Run inside Django (manage.py shell) against the fault Postgres: members signed in through
 # Django's own session engine, as after a real sign-in.
@@ -88,7 +94,7 @@ def start_site() -> Site:
         manage(env, "migrate", "--noinput")
         manage(env, "demo")
         # DEBUG off serves hashed static files from a manifest (the git-ignored staticfiles/).
-        manage(env, "collectstatic", "--noinput")
+        collect_static(env)
     except BaseException:
         postgres.close()
         raise
