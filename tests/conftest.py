@@ -19,9 +19,10 @@ from tests.servers import PictureServer, free_port
 
 # Under `make test`'s two pytest-xdist workers, tests are handed out one by one as a worker
 # frees up (xdist's `load`), in collection order: pytest-django orders transactional tests after
-# the others, and each worker keeps that order. Except here: a file whose module-scoped servers
-# (gunicorn nodes, nginx, make run's databases) would start again on the other worker stays on
-# one worker, and the fault tests share one site (their session-scoped `site`, with collectstatic).
+# the others, and each worker keeps that order. Except here: a deploy file stays on one worker (its
+# module-scoped gunicorn nodes and nginx would start again on the other), so do the make-run tests
+# (their five `make run`s at once would crowd two cores), and the fault tests share one site
+# (their session-scoped `site`, with collectstatic).
 def xdist_unit(nodeid: str) -> str:
     path = nodeid.split("::")[0]
     if path.startswith("tests/faults/"):
