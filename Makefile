@@ -129,10 +129,15 @@ system-deps:
 test: venv-dev system-deps
 	$(PY) -m config.embedded_db session -- $(MAKE) --no-print-directory _test
 
+# Two pytest-xdist workers: much of the suite waits on servers, browsers and subprocesses, so two
+# overlap well even on two cores (tests/conftest.py says how tests are handed out).
+# TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= 2
+
 _test: lint
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest --numprocesses=$(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: venv-dev
 	$(VENV)/bin/ruff check .

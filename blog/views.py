@@ -67,6 +67,7 @@ def _essay_page(request, post, *, is_preview=False):
     context = {
         "post": post,
         "byline_authors": post.byline_authors,
+        "tags": post.tag_list,
         "thread": thread,
         "is_preview": is_preview,
         "previous_post": previous,

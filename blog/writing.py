@@ -131,6 +131,7 @@ def unsaved_preview(request):
     context = {
         "post": post,
         "byline_authors": _byline_from_form(data),
+        "tags": post.tag_list,
         "is_preview": True,
         "unsaved": True,
     }

@@ -17,6 +17,36 @@ from config.settings import media_storage, social_providers
 from tests.servers import PictureServer, free_port
 
 
+# Under `make test`'s two pytest-xdist workers, tests are handed out one by one as a worker
+# frees up (xdist's `load`), in collection order: pytest-django orders transactional tests after
+# the others, and each worker keeps that order. Except here: a deploy file stays on one worker (its
+# module-scoped gunicorn nodes and nginx would start again on the other), so do the make-run tests
+# (their five `make run`s at once would crowd two cores), and the fault tests share one site
+# (their session-scoped `site`, with collectstatic).
+def xdist_unit(nodeid: str) -> str:
+    path = nodeid.split("::")[0]
+    if path.startswith("tests/faults/"):
+        return "tests/faults/"
+    if path.startswith(("tests/deploy/", "tests/config/test_make_run.py")):
+        return path
+    return nodeid
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist's, when it runs the suite
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "load":
+        return None  # another --dist asked for on the command line
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ServersStayTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_unit(nodeid)
+
+    # In collection order, not the biggest units first: pytest-django's order must hold.
+    config.option.loadscopereorder = False
+    return ServersStayTogether(config, log)
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     """Test-only tweaks: fast password hashing, media in a temporary folder, an empty cache, no

@@ -6,6 +6,8 @@ so nothing beyond requirements.txt is needed; Redis is Debian's `redis-server`.
 """
 
 import contextlib
+import fcntl
+import hashlib
 import os
 import pwd
 import secrets
@@ -49,14 +51,22 @@ def wait_for(condition, *, seconds: float, what: str, interval: float = 0.05):
 
 def stop_process(process: subprocess.Popen, *, seconds: float = 10) -> None:
     """SIGTERM, then SIGKILL if it is still there after `seconds`."""
-    if process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(seconds)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(seconds)
+    stop_processes([process], seconds=seconds)
+
+
+def stop_processes(processes: list[subprocess.Popen], *, seconds: float = 10) -> None:
+    """SIGTERM to all at once, so they shut down side by side; SIGKILL to any still there after
+    `seconds`."""
+    running = [process for process in processes if process.poll() is None]
+    for process in running:
+        process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + seconds
+    for process in running:
+        try:
+            process.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(seconds)
 
 
 class PostgresServer:
@@ -122,8 +132,9 @@ class PostgresServer:
 class RedisServer:
     """`redis-server` on 127.0.0.1:<port>, nothing written to disk."""
 
-    def __init__(self):
+    def __init__(self, *, folder: Path | None = None):
         self.port = free_port()
+        self.folder = folder  # its working folder (the current one if None)
         self.process = None
         self.start()
 
@@ -145,6 +156,7 @@ class RedisServer:
             "",
             "--appendonly",
             "no",
+            *(["--dir", str(self.folder)] if self.folder else []),
         ]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
 
@@ -178,6 +190,16 @@ def django_environment(*, database_url: str, redis_url: str = "", **extra: str) 
     return env
 
 
+def collect_static(env: dict) -> None:
+    """collectstatic into the checkout's staticfiles/ (DEBUG off serves from its manifest), one
+    process at a time: both pytest-xdist workers may ask at once."""
+    checkout = hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]
+    lock_path = Path(tempfile.gettempdir()) / f"lectern-collectstatic-{checkout}.lock"
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+
+
 def manage(env: dict, *args: str, timeout: float = 300) -> str:
     done = subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -193,28 +215,54 @@ def manage(env: dict, *args: str, timeout: float = 300) -> str:
 
 
 class GunicornServer:
-    """`gunicorn config.wsgi` on 127.0.0.1:<port> with the given environment."""
+    """`gunicorn config.wsgi` on 127.0.0.1:<port> with the given environment.
 
-    def __init__(self, env: dict, *, workers: int = 2, threads: int = 1, timeout: int = 30):
+    With `config_file` (deploy/gunicorn.conf.py) the file decides, and the address and worker
+    count go through its GUNICORN_* variables, as in production; otherwise the options below.
+    `wait=False` returns at once: call wait_until_answering() (start several nodes side by side).
+    """
+
+    def __init__(
+        self,
+        env: dict,
+        *,
+        workers: int = 2,
+        threads: int = 1,
+        timeout: int = 30,
+        config_file: Path | None = None,
+        log_path: Path | None = None,
+        wait: bool = True,
+    ):
         self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
         self.folder = Path(tempfile.mkdtemp(prefix="lectern-gunicorn-"))
-        self.log_path = self.folder / "gunicorn.log"
-        command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            f"--bind=127.0.0.1:{self.port}",
-            f"--workers={workers}",
-            f"--threads={threads}",
-            f"--timeout={timeout}",
-            "--graceful-timeout=5",
-        ]
+        self.log_path = log_path or self.folder / "gunicorn.log"
+        command = [sys.executable, "-m", "gunicorn"]
+        if config_file:
+            command += ["-c", str(config_file), "config.wsgi"]
+            env = {
+                **env,
+                "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+                "GUNICORN_WORKERS": str(workers),
+            }
+        else:
+            command += [
+                "config.wsgi",
+                f"--bind=127.0.0.1:{self.port}",
+                f"--workers={workers}",
+                f"--threads={threads}",
+                f"--timeout={timeout}",
+                "--graceful-timeout=5",
+            ]
         with open(self.log_path, "w") as log:  # the child keeps its own copy of the file
             self.process = subprocess.Popen(
                 command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
             )
-        wait_for(self._answers, seconds=30, what="gunicorn did not answer", interval=0.2)
+        if wait:
+            self.wait_until_answering()
+
+    def wait_until_answering(self, seconds: float = 60) -> None:
+        wait_for(self._answers, seconds=seconds, what="gunicorn did not answer", interval=0.1)
 
     def _answers(self) -> bool:
         if self.process.poll() is not None:
@@ -230,8 +278,8 @@ class GunicornServer:
         """What gunicorn printed (the log file is kept until stop())."""
         return self.log_path.read_text(errors="replace")
 
-    def stop(self) -> None:
-        stop_process(self.process)
+    def stop(self, *, seconds: float = 10) -> None:
+        stop_process(self.process, seconds=seconds)
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

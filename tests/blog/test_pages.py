@@ -3,12 +3,13 @@ from datetime import datetime, timedelta
 from http import HTTPStatus
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Post
 from blog.services import post_publish
-from tests.factories import make_author, make_post, make_tag
+from tests.factories import make_author, make_post, make_tag, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -294,3 +295,33 @@ def test_previous_and_next_follow_a_publication_made_after_they_were_shown(
         post_publish(post=newer)
 
     assert client.get(older.get_absolute_url()).context["next_post"] == newer
+
+
+@pytest.mark.parametrize("viewer", ["reader", "member"])
+def test_the_essay_page_hands_its_template_everything_so_rendering_runs_no_query(
+    client, monkeypatch, viewer
+):
+    # DESIGN: templates run no queries. The view prepares the tags, bylines and thread; here any
+    # query made while the template renders is counted against it.
+    from blog import views
+
+    post = make_post(tags=[make_tag(name="Alarms"), make_tag(name="Pumps")])
+    if viewer == "member":
+        client.force_login(make_user())
+    rendering_queries = []
+
+    def render_counting_queries(*args, **kwargs):
+        def count(execute, sql, params, many, context):
+            rendering_queries.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
+            return real_render(*args, **kwargs)
+
+    real_render = views.render
+    monkeypatch.setattr(views, "render", render_counting_queries)
+
+    html = client.get(post.get_absolute_url()).content.decode()
+
+    assert 'rel="tag">Alarms</a>' in html and 'content="Pumps"' in html
+    assert rendering_queries == []

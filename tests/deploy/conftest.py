@@ -7,7 +7,6 @@ process id; none relies on a server the machine happens to run.
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -19,7 +18,13 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import database_url
-from tests.servers import free_port, stop_process
+from tests.servers import (
+    GunicornServer,
+    RedisServer,
+    collect_static,
+    free_port,
+    stop_processes,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -51,25 +56,10 @@ def scratch():
 
 @pytest.fixture(scope="module")
 def redis_server(scratch):
-    """A Redis of the test's own, keeping nothing on disk."""
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            shutil.which("redis-server") or "/usr/bin/redis-server",
-            "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-            "--dir", str(scratch),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.1)
-    yield f"redis://127.0.0.1:{port}/0"
-    stop_process(process, seconds=20)
+    """A Redis of the test's own, keeping nothing on disk: its URL."""
+    server = RedisServer(folder=scratch)
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture
@@ -100,13 +90,7 @@ def collected_static():
         "DJANGO_DEBUG": "false",
         **production_environment("postgres://nobody@127.0.0.1:1/none"),
     }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=120,
-    )
+    collect_static(env)
 
 
 def production_environment(database: str, **overrides: str) -> dict:
@@ -139,7 +123,7 @@ def web_nodes(scratch, redis_server, collected_static, django_db_setup, django_d
 
     Returns a function: start(count, **environment) -> list of base URLs.
     """
-    processes = []
+    started, workers = [], []
 
     def start(count: int, **overrides: str) -> list[str]:
         with django_db_blocker.unblock():
@@ -151,22 +135,19 @@ def web_nodes(scratch, redis_server, collected_static, django_db_setup, django_d
             DJANGO_SECRET_KEY=secrets.token_urlsafe(60),  # one key for all: one site
             **overrides,
         )
-        urls = []
-        for number in range(count):
-            port = free_port()
-            log = open(scratch / f"gunicorn-{number}.log", "w")  # noqa: SIM115 (closed below)
-            process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", str(DEPLOY / "gunicorn.conf.py"),
-                 "config.wsgi"],
-                cwd=ROOT,
-                env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1"},
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )  # fmt: skip
-            processes.append((process, log))
-            urls.append(f"http://127.0.0.1:{port}")
-        for url, (process, _) in zip(urls, processes[-count:], strict=True):
-            wait_for_http(f"{url}/healthz", process)
+        nodes = [
+            GunicornServer(
+                env,
+                workers=1,
+                config_file=DEPLOY / "gunicorn.conf.py",
+                log_path=scratch / f"gunicorn-{number}.log",
+                wait=False,  # the nodes start side by side
+            )
+            for number in range(count)
+        ]
+        started.extend(nodes)
+        for node in nodes:
+            node.wait_until_answering()
         # deploy/Procfile's worker, with the nodes' environment: it runs what they queue.
         log = open(scratch / "worker.log", "a")  # noqa: SIM115 (closed below)
         worker = subprocess.Popen(
@@ -176,12 +157,14 @@ def web_nodes(scratch, redis_server, collected_static, django_db_setup, django_d
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        processes.append((worker, log))
-        return urls
+        workers.append((worker, log))
+        return [node.url for node in nodes]
 
     yield start
-    for process, log in processes:
-        stop_process(process, seconds=20)
+    stop_processes([node.process for node in started] + [w for w, _ in workers], seconds=20)
+    for node in started:
+        node.stop()  # its folder
+    for _, log in workers:
         log.close()
 
 
@@ -244,5 +227,4 @@ http {{
         return url
 
     yield start
-    for process in processes:
-        stop_process(process, seconds=20)
+    stop_processes(processes, seconds=20)

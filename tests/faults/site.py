@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 from http.client import HTTPConnection
 from urllib.parse import urlencode
 
-from tests.servers import GunicornServer, PostgresServer, django_environment, manage
+from tests.servers import (
+    GunicornServer,
+    PostgresServer,
+    collect_static,
+    django_environment,
+    manage,
+)
 
 # Run inside Django (manage.py shell) against the fault Postgres: members signed in through
 # Django's own session engine, as after a real sign-in.
@@ -20,22 +26,29 @@ MEMBERS_SCRIPT = """
 import importlib, json
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SESSION_KEY
 from django.urls import reverse
+from django.utils.crypto import get_random_string
 from accounts.models import User
 from blog.models import Post
 
 store = importlib.import_module(settings.SESSION_ENGINE).SessionStore
 essay = Post.objects.published().order_by("pk").first()
-sessions = []
+sessions, csrf_tokens = [], []
 for number in range(User.objects.count(), User.objects.count() + {count}):
     user = User.objects.create_user(username=f"fault-member-{{number}}")
     session = store()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    # A sign-in gives the session a new CSRF secret (settings: CSRF_USE_SESSIONS), and the
+    # unmasked secret is a valid token: the members can post without fetching a form first.
+    session[CSRF_SESSION_KEY] = get_random_string(32, CSRF_ALLOWED_CHARS)
     session.create()
     sessions.append(session.session_key)
-print(json.dumps({{"sessions": sessions, "essay": essay.get_absolute_url(),
+    csrf_tokens.append(session[CSRF_SESSION_KEY])
+print(json.dumps({{"sessions": sessions, "csrf_tokens": csrf_tokens,
+    "essay": essay.get_absolute_url(),
     "post_url": reverse("comments:create", args=[essay.pk])}}))
 """
 
@@ -47,7 +60,8 @@ class Site:
     database: str = "lectern"
 
     def members(self, count: int) -> dict:
-        """`count` new signed-in members: their session keys, the essay and its comment URL."""
+        """`count` new signed-in members: their session keys and CSRF tokens, the essay and its
+        comment URL."""
         output = manage(self.env, "shell", "-c", MEMBERS_SCRIPT.format(count=count))
         return json.loads(output.strip().splitlines()[-1])  # after the shell's own chatter
 
@@ -80,7 +94,7 @@ def start_site() -> Site:
         manage(env, "migrate", "--noinput")
         manage(env, "demo")
         # DEBUG off serves hashed static files from a manifest (the git-ignored staticfiles/).
-        manage(env, "collectstatic", "--noinput")
+        collect_static(env)
     except BaseException:
         postgres.close()
         raise
@@ -101,10 +115,10 @@ CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 class Visitor:
     """A browser-like client: keeps its cookies, one request at a time, bounded in time."""
 
-    def __init__(self, port: int, *, session_key: str = ""):
+    def __init__(self, port: int, *, session_key: str = "", csrf_token: str = ""):
         self.port = port
         self.cookies = {"sessionid": session_key} if session_key else {}
-        self.csrf_token = ""
+        self.csrf_token = csrf_token
 
     def request(self, method: str, path: str, data: dict | None = None) -> Answer:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
@@ -190,19 +204,26 @@ def restart_under_load(
     down_seconds: float = 3,
     settle_seconds: float = 6,
     prefix: str = "fault-restart",
+    phases_end_once_seen: bool = False,
 ) -> RestartRun:
     """`posters` members' threads post comments and a reader reads the essay, while Postgres
-    stops (fast shutdown, as a restart or failover does) and starts again."""
+    stops (fast shutdown, as a restart or failover does) and starts again.
+
+    Each phase lasts its seconds (a benchmark's fixed outage); with `phases_end_once_seen` they
+    are upper bounds and each phase ends once what a test checks has happened: posts acknowledged
+    and a page served before the stop, a few reads answered during the outage, a post
+    acknowledged and a page served after the start."""
     info = site.members(posters * members_per_poster)
     stop = threading.Event()
     ready = threading.Barrier(posters + 1, timeout=120)
     posts, reads = [], []
 
     def poster(number: int) -> None:
-        keys = info["sessions"][number * members_per_poster : (number + 1) * members_per_poster]
-        visitors = [Visitor(server.port, session_key=key) for key in keys]
-        for visitor in visitors:
-            visitor.get(info["essay"])  # the form, and its CSRF token
+        own = slice(number * members_per_poster, (number + 1) * members_per_poster)
+        visitors = [
+            Visitor(server.port, session_key=key, csrf_token=token)
+            for key, token in zip(info["sessions"][own], info["csrf_tokens"][own], strict=True)
+        ]
         ready.wait()
         sent = 0
         while not stop.is_set():
@@ -224,6 +245,14 @@ def restart_under_load(
             reads.append((started, visitor.get(f"{info['essay']}?read={len(reads)}")))
             time.sleep(0.05)
 
+    def acknowledged_posts_since(moment: float) -> list:
+        return [post for post in posts if post[0] > moment and acknowledged(post[1])]
+
+    def hold(seconds: float, seen) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and not (phases_end_once_seen and seen()):
+            time.sleep(0.05)
+
     threads = [threading.Thread(target=poster, args=(n,)) for n in range(posters)]
     try:
         for thread in threads:
@@ -231,14 +260,20 @@ def restart_under_load(
         ready.wait()
         threads.append(threading.Thread(target=reader))
         threads[-1].start()
-        time.sleep(warm_seconds)
+        hold(warm_seconds, lambda: len(acknowledged_posts_since(0)) >= posters and reads)
         site.postgres.stop()
         down_at = time.monotonic()
-        time.sleep(down_seconds)
+        hold(down_seconds, lambda: len([read for read in reads if read[0] > down_at]) >= 3)
         starting_at = time.monotonic()
         site.postgres.start()
         back_at = time.monotonic()
-        time.sleep(settle_seconds)
+        hold(
+            settle_seconds,
+            lambda: (
+                acknowledged_posts_since(back_at)
+                and any(at > back_at and answer.status == 200 for at, answer in reads)
+            ),
+        )
     finally:
         stop.set()
         for thread in threads:

@@ -2,12 +2,12 @@
 styled 503s, and the site comes back by itself."""
 
 import threading
-import time
 from http import HTTPStatus
 
 import pytest
 
 from tests.faults.site import Visitor, is_styled_503, restart_under_load
+from tests.servers import wait_for
 
 pytestmark = pytest.mark.faults
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.faults
 def test_comments_acknowledged_while_postgres_restarts_are_all_stored(site):
     server = site.gunicorn(workers=2, threads=4)
     try:
-        run = restart_under_load(site, server, posters=8)
+        run = restart_under_load(site, server, posters=8, phases_end_once_seen=True)
     finally:
         server.stop()
 
@@ -49,6 +49,15 @@ def test_next_request_after_connections_are_killed_is_served_at_once(site):
     assert max(answer.seconds for answer in answers) < 1.0
 
 
+def waiting_on_a_lock(site) -> bool:
+    with site.postgres.connect() as conn:
+        waiting = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'",
+            [site.database],
+        ).fetchone()[0]
+    return waiting > 0
+
+
 def test_exhausted_pool_answers_a_styled_503_instead_of_hanging(site):
     pool = {"DATABASE_POOL_MIN_SIZE": "1", "DATABASE_POOL_MAX_SIZE": "1"}
     server = site.gunicorn(workers=1, threads=3, env={**pool, "DATABASE_POOL_TIMEOUT": "2"})
@@ -63,7 +72,11 @@ def test_exhausted_pool_answers_a_styled_503_instead_of_hanging(site):
                 target=lambda: blocked.append(Visitor(server.port).get("/?reader=1"))
             )
             first.start()
-            time.sleep(0.5)
+            wait_for(
+                lambda: waiting_on_a_lock(site),
+                seconds=10,
+                what="the first reader did not wait on the lock",
+            )
             second = Visitor(server.port).get("/?reader=2")
             assert not blocked, "the first reader was not held by the lock"
         first.join(10)
