@@ -61,13 +61,13 @@ def _server() -> dict:
     return {"host": found["HOST"], "port": found["PORT"], "user": found["USER"], "password": ""}
 
 
-def _recreate_database(server: dict, *, create: bool) -> None:
+def _recreate_database(server: dict, *, create: bool, name: str = DATABASE) -> None:
     import psycopg
     from psycopg import sql
 
     params = {key: value for key, value in server.items() if value}
     with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-        name = sql.Identifier(DATABASE)
+        name = sql.Identifier(name)
         # FORCE: a run killed half-way may have left pooled connections behind.
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
         if create:

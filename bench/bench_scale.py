@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from bench import loadgen
-from bench.bench_http import BASE_DIR, _environment, _recreate_database, _server
+from bench.bench_http import BASE_DIR, DATABASE, _environment, _recreate_database, _server
 from bench.report import Row, compression_note, markdown_table, targets, text_table
 from tests.servers import RedisServer, free_port, stop_process, wait_for
 
@@ -48,6 +48,7 @@ VIEWERS = ("anonymous", "anon uncached", "member", "member*", "moderator")
 # New members who post over HTTP, per kind: more than 2 workers can take in SECONDS.
 POSTERS_PER_SECOND = 60
 SCRIPTS = Path(__file__).parent / "in_django"
+DATABASES = {"after": DATABASE, "before": f"{DATABASE}_before"}
 
 
 def _in_django(tree: Path, env: dict, script: str, data: dict) -> dict:
@@ -116,7 +117,7 @@ def _measured(row: Row, run, server_pid: int) -> Row:
 
 
 def _page_rows(size, seeded, servers, queries, scratch) -> list[Row]:
-    essay = seeded["essays"][str(size)]["path"]
+    essay = seeded["after"]["essays"][str(size)]["path"]
     html = loadgen.fetch(servers["after"].port, essay)
     nginx = loadgen.StaticNginx(scratch / f"nginx-{size}", html)
     try:
@@ -133,10 +134,11 @@ def _page_rows(size, seeded, servers, queries, scratch) -> list[Row]:
         _stop(nginx.process)
     rows = [limit, compressed]
     for viewer in VIEWERS:
-        cookie = seeded["sessions"].get(viewer, "")
         for code, server in servers.items():
             if code == "before" and size not in BEFORE_SIZES:
                 continue
+            essay = seeded[code]["essays"][str(size)]["path"]
+            cookie = seeded[code]["sessions"].get(viewer, "")
             page = loadgen.fetch(server.port, essay, cookie)  # fills the caches the code has
             row = Row(size, viewer, code, html=page, limit_rps=limit.rps)
             row.queries = queries[code].get(str(size), {}).get(viewer)
@@ -208,21 +210,27 @@ def main():
                 ["git", "worktree", "add", "--detach", str(trees["before"]), BEFORE],
                 cwd=BASE_DIR, check=True, capture_output=True,
             )  # fmt: skip
-        _recreate_database(server, create=True)
         env = _environment(server, media_root=str(scratch / "media"))
-        env["REDIS_URL"] = redis.url
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-            cwd=BASE_DIR, env=env, check=True,
-        )  # fmt: skip
         posters = int(SECONDS * POSTERS_PER_SECOND)
-        seeded = _in_django(BASE_DIR, env, "seed.py", {"sizes": SIZES, "posters": posters})
-        servers, queries = {}, {}
+        servers, queries, seeded = {}, {}, {}
         with log_path.open("w") as log:
             for code, tree in trees.items():
-                # Each code its own Redis database: with one, both would serve each other's
-                # cached pages and threads (same keys), and "before" would show "after"'s figures.
-                code_env = {**env, "REDIS_URL": f"{redis.url.rsplit('/', 1)[0]}/{len(servers)}"}
+                # Each code its own database, migrated and seeded by its own code (the schema
+                # moves between revisions), and its own Redis database: with one, both would
+                # serve each other's cached pages and threads (same keys).
+                _recreate_database(server, create=True, name=DATABASES[code])
+                code_env = {
+                    **env,
+                    "DATABASE_URL": env["DATABASE_URL"].replace(DATABASE, DATABASES[code], 1),
+                    "REDIS_URL": f"{redis.url.rsplit('/', 1)[0]}/{len(servers)}",
+                }
+                subprocess.run(
+                    [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+                    cwd=tree, env=code_env, check=True,
+                )  # fmt: skip
+                seeded[code] = _in_django(
+                    tree, code_env, "seed.py", {"sizes": SIZES, "posters": posters}
+                )
                 subprocess.run(
                     [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
                     cwd=tree, env=code_env, check=True,
@@ -230,8 +238,8 @@ def main():
                 servers[code] = _start_gunicorn(tree, code_env, log)
                 processes.append(servers[code].process)
                 sizes = SIZES if code == "after" else BEFORE_SIZES
-                paths = {size: seeded["essays"][str(size)]["path"] for size in sizes}
-                cookies = {viewer: seeded["sessions"].get(viewer, "") for viewer in VIEWERS}
+                paths = {size: seeded[code]["essays"][str(size)]["path"] for size in sizes}
+                cookies = {viewer: seeded[code]["sessions"].get(viewer, "") for viewer in VIEWERS}
                 queries[code] = _in_django(
                     tree, code_env, "count_queries.py", {"paths": paths, "cookies": cookies}
                 )
@@ -254,7 +262,7 @@ def main():
                     flush=True,
                 )
                 rows += section
-            section = _post_rows(seeded, servers["after"])
+            section = _post_rows(seeded["after"], servers["after"])
         for process in processes:
             _stop(process)
         section += _posting_in_process()
@@ -280,7 +288,8 @@ def main():
             _stop(process)
         if redis:
             redis.stop()
-        _recreate_database(server, create=False)
+        for name in DATABASES.values():
+            _recreate_database(server, create=False, name=name)
         if BEFORE:
             subprocess.run(
                 ["git", "worktree", "remove", "--force", str(trees["before"])],
