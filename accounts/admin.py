@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.authors import author_delete, author_photo_changed, author_saved
 from accounts.models import Author, User
 from accounts.photos import PhotoField
+from accounts.services import user_delete
 
 
 @admin.register(User)
@@ -36,6 +37,15 @@ class UserAdmin(BaseUserAdmin):
 
     class Media:
         css = {"all": ["css/avatars.css"]}
+
+    def delete_model(self, request, obj):
+        # The same erasure as a member's own "delete my account": every app's data, the stored
+        # picture's files, the cached pages that show them.
+        user_delete(user=obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            user_delete(user=user)
 
     @admin.display(description=_("avatar"))
     def avatar_shown(self, user):

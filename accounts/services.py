@@ -110,7 +110,7 @@ def user_delete(*, user: User) -> None:
         user_id = user.pk
         user.delete()  # cascades to social accounts and e-mail addresses
         public_pages_changed("site")
-    logger.info("member %s deleted their account", user_id)
+    logger.info("account %s deleted with its data", user_id)
 
 
 def user_update_profile(*, user: User, display_name: str) -> None:

@@ -5,6 +5,7 @@ or the initials, never the provider's address."""
 import logging
 import struct
 import zlib
+from http import HTTPStatus
 from io import BytesIO, StringIO
 from pathlib import Path
 
@@ -356,3 +357,44 @@ def test_the_picture_goes_to_the_media_bucket_when_there_is_one(picture_host, me
     member.refresh_from_db()
     assert media_bucket.keys() == {member.picture_small, member.picture_large}
     assert member.avatar.src == f"{media_bucket.public_url}/{member.picture_small}"
+
+
+def test_deleting_a_member_in_the_admin_erases_as_their_own_deletion_does(
+    admin_client, picture_host, settings, django_capture_on_commit_callbacks
+):
+    picture_host.routes["/a.jpg"] = PictureAnswer(body=image_bytes())
+    member = member_with_picture(picture_host)
+    avatar_fetch(user_id=member.pk, source_url=member.provider_picture_url)
+    member.refresh_from_db()
+    assert media_files(settings)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:accounts_user_delete", args=[member.pk]), {"post": "yes"}
+        )
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert not User.objects.filter(pk=member.pk).exists()
+    assert media_files(settings) == set()
+
+
+def test_deleting_members_from_the_admin_list_erases_each(
+    admin_client, picture_host, settings, django_capture_on_commit_callbacks
+):
+    picture_host.routes["/a.jpg"] = PictureAnswer(body=image_bytes())
+    members = [member_with_picture(picture_host) for _ in range(2)]
+    for member in members:
+        avatar_fetch(user_id=member.pk, source_url=member.provider_picture_url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("admin:accounts_user_changelist"),
+            {
+                "action": "delete_selected",
+                "_selected_action": [m.pk for m in members],
+                "post": "yes",
+            },
+        )
+
+    assert not User.objects.filter(pk__in=[m.pk for m in members]).exists()
+    assert media_files(settings) == set()
