@@ -8,13 +8,20 @@ confusables table, which no dependency of Lectern provides.
 """
 
 import unicodedata
+from collections.abc import Callable
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from accounts.models import Author, User
 
-# The moderation permission by name: accounts is the ground floor and imports no other app.
-MODERATE_CODENAME, MODERATE_APP = "moderate_comment", "comments"
+# Whom else readers trust, as each app that decides it registers them (comments: its moderators,
+# by its one rule), as personal_data registers exporters: accounts imports no other app.
+_trusted_people: dict[str, Callable[[], QuerySet]] = {}
+
+
+def register_trusted_people(name: str, people: Callable[[], QuerySet]) -> None:
+    """`people()` gives the users an app puts in charge of something readers rely on."""
+    _trusted_people[name] = people
 
 
 def name_key(name: str) -> str:
@@ -24,15 +31,12 @@ def name_key(name: str) -> str:
 
 
 def protected_names(*, member: User | None = None) -> list[str]:
-    """Public names of staff, moderators and authors, the member's own left out."""
-    moderation = Q(
-        user_permissions__codename=MODERATE_CODENAME,
-        user_permissions__content_type__app_label=MODERATE_APP,
-    ) | Q(
-        groups__permissions__codename=MODERATE_CODENAME,
-        groups__permissions__content_type__app_label=MODERATE_APP,
-    )
-    people = User.objects.filter(Q(is_staff=True) | Q(is_superuser=True) | moderation).distinct()
+    """Public names of staff, registered trusted people (moderators) and authors, the member's
+    own left out."""
+    trusted = Q(is_staff=True) | Q(is_superuser=True)
+    for registered in _trusted_people.values():
+        trusted |= Q(pk__in=registered().values("pk"))
+    people = User.objects.filter(trusted)
     authors = Author.objects.all()
     if member is not None and member.pk:
         people = people.exclude(pk=member.pk)

@@ -10,9 +10,11 @@ class CommentsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from accounts.account_sections import register_account_section
+        from accounts.names import register_trusted_people
         from accounts.personal_data import register_eraser, register_exporter
         from comments.context_processors import on_sign_in
         from comments.following import mail_section
+        from comments.models import moderators
         from comments.personal_data import erase_comments, export_comment_mail, export_comments
 
         # Sign-in notes in the session whether the member moderates: the header's queue link.
@@ -22,3 +24,5 @@ class CommentsConfig(AppConfig):
         register_exporter("comment_mail", export_comment_mail)
         register_eraser("comments", erase_comments)
         register_account_section("comment_mail", mail_section)
+        # Names that imitate a moderator are refused (accounts.names), by comments' own rule.
+        register_trusted_people("moderators", moderators)
