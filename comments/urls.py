@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comments import feeds, views
+from comments import feeds, moderation_views, views
 
 app_name = "comments"
 
@@ -17,13 +17,15 @@ urlpatterns = [
     path("<int:pk>/edit/", views.comment_edit, name="edit"),
     path("<int:pk>/delete/", views.comment_withdraw, name="withdraw"),
     path("<int:pk>/report/", views.comment_report, name="report"),
-    path("<int:pk>/redact/", views.comment_redact, name="redact"),
-    path("<int:pk>/history/", views.comment_history, name="history"),
-    path("<int:pk>/decline/", views.comment_decline, name="decline"),
-    path("moderation/", views.moderation_queue, name="queue"),
-    path("moderation/log/", views.moderation_log, name="log"),
-    path("moderation/members/<int:user_id>/", views.member_suspension, name="suspension"),
-    path("moderation/decide/", views.moderate, name="moderate"),
+    path("<int:pk>/redact/", moderation_views.comment_redact, name="redact"),
+    path("<int:pk>/history/", moderation_views.comment_history, name="history"),
+    path("<int:pk>/decline/", moderation_views.comment_decline, name="decline"),
+    path("moderation/", moderation_views.moderation_queue, name="queue"),
+    path("moderation/log/", moderation_views.moderation_log, name="log"),
+    path(
+        "moderation/members/<int:user_id>/", moderation_views.member_suspension, name="suspension"
+    ),
+    path("moderation/decide/", moderation_views.moderate, name="moderate"),
 ]
 
 # A member's own pages, mounted under /accounts/me/ by config/urls.py (namespace "my_comments").
