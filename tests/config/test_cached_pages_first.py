@@ -1,0 +1,159 @@
+"""The WSGI application answers page-cache hits before Django's request handling: the same
+bytes and headers as Django's own answer, no query, no request signals; anything else (a
+session, a bad Host, a stale page) still goes through Django."""
+
+import io
+import sys
+
+import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.urls import reverse
+
+from comments import services as comments
+from comments.models import Comment
+from config.wsgi import application
+from tests.factories import make_comment, make_moderator, make_post, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def wsgi_get(path, method="GET", host="testserver", **headers):
+    """Call the production WSGI application as gunicorn would: (status, headers, body)."""
+    path, _, query = path.partition("?")
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": host,
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": sys.stderr,
+        **{f"HTTP_{name.upper().replace('-', '_')}": value for name, value in headers.items()},
+    }
+    started = []
+    # As Django's test client does: the test's transaction must survive the request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        body = application(environ, lambda status, headers: started.extend([status, headers]))
+        content = b"".join(body)
+        getattr(body, "close", lambda: None)()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return started[0], dict(started[1]), content
+
+
+@pytest.fixture
+def django_requests():
+    """How many requests reached Django's request handling."""
+    seen = []
+
+    def count(**kwargs):
+        seen.append(1)
+
+    request_started.connect(count)
+    yield seen
+    request_started.disconnect(count)
+
+
+@pytest.fixture
+def essay():
+    post = make_post(title="On Bridges")
+    make_comment(post=post, body="A fine point about arches.")
+    return post
+
+
+def test_a_cached_page_is_answered_before_django_with_djangos_bytes_and_headers(
+    client, essay, django_requests, django_assert_num_queries
+):
+    url = essay.get_absolute_url()
+    client.get(url)  # stored by the middleware
+    from_django = client.get(url)
+    django_requests.clear()
+
+    with django_assert_num_queries(0):
+        status, headers, body = wsgi_get(url)
+
+    assert status == "200 OK"
+    assert not django_requests
+    assert body == from_django.content
+    assert b"A fine point about arches." in body
+    assert headers["Content-Length"] == str(len(body))
+    for name in ("Content-Type", "ETag", "Cache-Control", "Vary", "Content-Security-Policy"):
+        assert headers[name] == from_django[name]
+    assert "Set-Cookie" not in headers
+
+
+def test_a_readers_current_copy_gets_304_and_head_gets_no_body(client, essay, django_requests):
+    url = essay.get_absolute_url()
+    client.get(url)
+    status, headers, body = wsgi_get(url)
+    django_requests.clear()
+
+    not_modified = wsgi_get(url, if_none_match=headers["ETag"])
+    head = wsgi_get(url, method="HEAD")
+
+    assert not_modified[0] == "304 Not Modified"
+    assert not_modified[2] == b""
+    assert not_modified[1]["ETag"] == headers["ETag"]
+    assert head[0] == "200 OK" and head[2] == b""
+    assert head[1]["Content-Length"] == str(len(body))
+    assert not django_requests
+
+
+def test_a_member_a_stale_page_and_a_bad_host_go_through_django(client, essay, django_requests):
+    url = essay.get_absolute_url()
+    client.get(url)
+    member = make_user()
+    client.force_login(member)
+    session = client.cookies["sessionid"].value
+    django_requests.clear()
+
+    members_page = wsgi_get(url, cookie=f"sessionid={session}")
+    bad_host = wsgi_get(url, host="evil.example")
+
+    assert len(django_requests) == 2
+    assert members_page[0] == "200 OK"
+    assert members_page[1]["Cache-Control"].startswith("private")
+    assert bad_host[0].startswith("400")
+
+
+def test_a_bad_host_is_a_400_not_a_500_for_readers_too(client, essay):
+    url = essay.get_absolute_url()
+    client.get(url)
+
+    assert client.get(url, headers={"host": "evil.example"}).status_code == 400
+    assert wsgi_get(url, host="evil.example")[0].startswith("400")
+
+
+def test_a_moderators_decision_reaches_the_next_reader_at_once(
+    client, essay, django_capture_on_commit_callbacks
+):
+    url = essay.get_absolute_url()
+    client.get(url)
+    held = make_comment(
+        post=essay, body="Held until a moderator looks.", status=Comment.Status.PENDING
+    )
+    assert b"Held until a moderator looks." not in wsgi_get(url)[2]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        comments.comment_approve(comment=held, moderator=make_moderator())
+
+    assert b"Held until a moderator looks." in wsgi_get(url)[2]
+
+
+def test_pages_that_are_never_cached_are_not_answered_early(client, essay, django_requests):
+    search = reverse("blog:search") + "?q=bridges"
+    client.get(search)
+    django_requests.clear()
+
+    wsgi_get(search)
+    wsgi_get("/no/such/page/")
+
+    assert len(django_requests) == 2
