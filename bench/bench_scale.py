@@ -6,7 +6,11 @@ moderation) and gunicorn with 2 sync workers on 127.0.0.1 running this checkout,
 settings. Each row runs `wrk -t2 -c8` for BENCH_SECONDS (default 5):
 - nginx static: the very HTML as a file from nginx on loopback, the machine's limit; and
   nginx static gzip: the same, gzip-compressed on the fly for each request as deploy/'s nginx does;
+- gunicorn, same bytes: gunicorn as Lectern runs it (2 sync workers) answering the same bytes
+  from memory with no Django (bench/same_bytes.py): the Python server's own floor;
 - anonymous: a reader (from the page cache);
+- anonymous via nginx: the same, through deploy/'s nginx site file in front (its micro-cache
+  answers while the page's s-maxage lasts; nginx's CPU, not gunicorn's);
 - anon uncached: a reader whose request skips the page cache (a cookie naming no session: one
   session query more than a reader without cookies; the public thread fragment may be cached);
 - member: signed in, nothing of theirs pending; member*: with a comment of theirs pending;
@@ -37,7 +41,7 @@ from typing import NamedTuple
 from bench import loadgen
 from bench.bench_http import BASE_DIR, DATABASE, _environment, _recreate_database, _server
 from bench.report import Row, compression_note, markdown_table, targets, text_table
-from tests.servers import RedisServer, free_port, stop_process, wait_for
+from tests.servers import DeployNginx, RedisServer, free_port, stop_process, wait_for
 
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "100,500,2000").split(",")]
 SECONDS = min(float(os.environ.get("BENCH_SECONDS", "5")), 30)  # bounded: a shared machine
@@ -77,9 +81,9 @@ class Gunicorn(NamedTuple):
         return self.process.pid
 
 
-def _start_gunicorn(tree: Path, env: dict, log) -> Gunicorn:
+def _start_gunicorn(tree: Path, env: dict, log, app: str = "config.wsgi") -> Gunicorn:
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "2"]
+    command = [sys.executable, "-m", "gunicorn", app, "--workers", "2"]
     command += ["--bind", f"127.0.0.1:{port}"]
     process = subprocess.Popen(command, cwd=tree, env=env, stdout=log, stderr=log)
 
@@ -132,7 +136,22 @@ def _page_rows(size, seeded, servers, queries, scratch) -> list[Row]:
         )
     finally:
         _stop(nginx.process)
-    rows = [limit, compressed]
+    # The Python server's own floor: gunicorn as Lectern runs it, answering the same bytes.
+    page_file = scratch / f"same-bytes-{size}.html"
+    page_file.write_bytes(html)
+    env = {**os.environ, "BENCH_PAGE_FILE": str(page_file)}
+    with open(scratch / "same-bytes.log", "ab") as log:
+        floor_server = _start_gunicorn(BASE_DIR, env, log, app="bench.same_bytes")
+    try:
+        run = partial(loadgen.wrk, floor_server.port, "/", seconds=SECONDS)
+        floor = _measured(
+            Row(size, "gunicorn, same bytes", "-", html=html, limit_rps=limit.rps),
+            run,
+            floor_server.pid,
+        )
+    finally:
+        _stop(floor_server.process)
+    rows = [limit, compressed, floor]
     for viewer in VIEWERS:
         for code, server in servers.items():
             if code == "before" and size not in BEFORE_SIZES:
@@ -144,7 +163,31 @@ def _page_rows(size, seeded, servers, queries, scratch) -> list[Row]:
             row.queries = queries[code].get(str(size), {}).get(viewer)
             run = partial(loadgen.wrk, server.port, essay, seconds=SECONDS, cookie=cookie)
             rows.append(_measured(row, run, server.pid))
+    rows.append(_through_deploy_nginx(size, seeded, servers["after"], limit.rps, scratch))
     return rows
+
+
+def _through_deploy_nginx(size, seeded, server, limit_rps, scratch) -> Row:
+    """Readers as production serves them: deploy/'s nginx site file (its micro-cache holds the
+    page for the seconds the app allows) in front of the same gunicorn."""
+    essay = seeded["after"]["essays"][str(size)]["path"]
+    proxy = DeployNginx(scratch / f"deploy-nginx-{size}", [f"127.0.0.1:{server.port}"], workers=2)
+    try:
+        wait_for(lambda: _answers(proxy.port), seconds=10, what="deploy nginx did not answer")
+        page = loadgen.fetch(proxy.port, essay)  # into the micro-cache
+        row = Row(size, "anonymous via nginx", "after", html=page, limit_rps=limit_rps)
+        row.queries = 0
+        run = partial(loadgen.wrk, proxy.port, essay, seconds=SECONDS)
+        return _measured(row, run, proxy.process.pid)
+    finally:
+        proxy.stop()
+
+
+def _answers(port: int) -> bool:
+    try:
+        return loadgen.fetch(port, "/healthz") is not None
+    except (OSError, RuntimeError):
+        return False
 
 
 def _post_rows(seeded, server) -> list[Row]:

@@ -148,6 +148,19 @@ def targets(rows: list[Row], *, size: int = 500) -> list[str]:
             f"- anonymous from the page cache at N = {size}: {cached.times_from_limit:.1f}× "
             "from nginx serving the same bytes (target: within 5×)"
         )
+        floor = _find(rows, size, "gunicorn, same bytes", "-")
+        if floor and floor.rps and cached.rps:
+            lines.append(
+                f"  - gunicorn answering the same bytes with no Django: "
+                f"{floor.times_from_limit:.1f}× from nginx; the page cache serves "
+                f"{cached.rps / floor.rps:.0%} of that"
+            )
+        proxied = _find(rows, size, "anonymous via nginx", "after")
+        if proxied and proxied.times_from_limit is not None:
+            lines.append(
+                f"  - through deploy/'s nginx (micro-cache in front of the page cache): "
+                f"{proxied.times_from_limit:.1f}× from nginx serving the file"
+            )
     for viewer in ("anon uncached", "member", "member*"):
         after, before = _find(rows, size, viewer, "after"), _find(rows, size, viewer, "before")
         if after and after.rps is not None:

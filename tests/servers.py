@@ -283,6 +283,58 @@ class GunicornServer:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+class DeployNginx:
+    """nginx on 127.0.0.1 with deploy/nginx/lectern.conf as shipped (micro-cache, gzip, upstream
+    keepalive), only its addresses changed for the loopback, in front of the given web nodes."""
+
+    def __init__(self, folder: Path, upstreams: list[str], *, workers: int = 1):
+        self.port = free_port()
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        folder.chmod(0o777)  # nginx's workers write the micro-cache and temp files here
+        (folder / "site.conf").write_text(self.site(upstreams, self.port, folder / "cache"))
+        temp_paths = " ".join(
+            f"{kind}_temp_path {folder}/{kind};"
+            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        (folder / "nginx.conf").write_text(
+            f"daemon off; worker_processes {workers}; pid {folder}/nginx.pid;"
+            f" error_log {folder}/error.log warn; events {{ worker_connections 256; }}"
+            f" http {{ access_log {folder}/access.log; {temp_paths} include {folder}/site.conf; }}"
+        )
+        binary = shutil.which("nginx") or "/usr/sbin/nginx"
+        self.process = subprocess.Popen(
+            [binary, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e",
+             str(folder / "error.log")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @staticmethod
+    def site(upstreams: list[str], port: int, cache: Path) -> str:
+        site = (BASE_DIR / "deploy" / "nginx" / "lectern.conf").read_text()
+        servers = [line for line in site.splitlines() if line.strip().startswith("server 127.")]
+        assert servers, "the site file's upstream lists its web nodes"
+        options = servers[0].strip().split(" ", 2)[2]
+        site = site.replace(
+            "\n".join(servers),
+            "\n".join(f"    server {url.removeprefix('http://')} {options}" for url in upstreams),
+        )
+        site = site.replace("listen 80;", f"listen 127.0.0.1:{port};").replace(
+            "listen [::]:80;", ""
+        )
+        cache.mkdir(exist_ok=True)
+        cache.chmod(0o777)
+        return site.replace("/var/cache/nginx/lectern", str(cache))
+
+    def stop(self, *, seconds: float = 20) -> None:
+        stop_process(self.process, seconds=seconds)
+
+
 class PictureServer:
     """A picture host on 127.0.0.1:<port> (http.server in a thread), answering each path as told:
     `routes[path] = Answer(...)`. `hits` lists the paths asked, so a test sees what was fetched."""

@@ -128,3 +128,23 @@ def test_targets_name_the_viewers_whose_queries_grow_with_n():
     ]
 
     assert targets(measured)[-1].endswith("no, they vary for member")
+
+
+def test_targets_say_how_close_the_page_cache_is_to_gunicorns_own_floor():
+    measured = [
+        Row(500, "gunicorn, same bytes", "-", rps=3000, limit_rps=15000),
+        Row(500, "anonymous", "after", rps=2400, limit_rps=15000),
+        Row(500, "anonymous via nginx", "after", rps=12000, limit_rps=15000),
+    ]
+
+    lines = targets(measured)
+
+    assert lines[0].startswith("- anonymous from the page cache at N = 500: 6.2× from nginx")
+    assert lines[1] == (
+        "  - gunicorn answering the same bytes with no Django: 5.0× from nginx; "
+        "the page cache serves 80% of that"
+    )
+    assert lines[2] == (
+        "  - through deploy/'s nginx (micro-cache in front of the page cache): "
+        "1.2× from nginx serving the file"
+    )

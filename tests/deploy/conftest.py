@@ -6,7 +6,6 @@ process id; none relies on a server the machine happens to run.
 
 import os
 import secrets
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -19,10 +18,10 @@ import pytest
 
 from tests.conftest import database_url
 from tests.servers import (
+    DeployNginx,
     GunicornServer,
     RedisServer,
     collect_static,
-    free_port,
     stop_processes,
 )
 
@@ -168,63 +167,16 @@ def web_nodes(scratch, redis_server, collected_static, django_db_setup, django_d
         log.close()
 
 
-def nginx_site_for(upstreams: list[str], port: int) -> str:
-    """deploy/nginx/lectern.conf as shipped, with only its addresses changed for the loopback."""
-    site = (DEPLOY / "nginx" / "lectern.conf").read_text()
-    servers = [line for line in site.splitlines() if line.strip().startswith("server 127.0.0.1:")]
-    assert servers, "the site file's upstream lists its web nodes"
-    options = servers[0].strip().split(" ", 2)[2]
-    site = site.replace(
-        "\n".join(servers),
-        "\n".join(f"    server {url.removeprefix('http://')} {options}" for url in upstreams),
-    )
-    site = site.replace("listen 80;", f"listen 127.0.0.1:{port};").replace("listen [::]:80;", "")
-    # The micro-cache in a folder of the test's own.
-    cache = Path(tempfile.mkdtemp(prefix="lectern-nginx-cache-"))
-    cache.chmod(0o777)
-    return site.replace("/var/cache/nginx/lectern", str(cache))
-
-
 @pytest.fixture(scope="module")
 def nginx(scratch):
     """Start nginx with deploy's site file in front of the given web nodes; returns its URL."""
-    binary = shutil.which("nginx") or "/usr/sbin/nginx"
-    processes = []
+    servers = []
 
     def start(upstreams: list[str]) -> str:
-        port = free_port()
-        prefix = scratch / "nginx"
-        prefix.mkdir()
-        (prefix / "site.conf").write_text(nginx_site_for(upstreams, port))
-        temp_paths = "\n".join(
-            f"    {kind}_temp_path {prefix}/{kind};"
-            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-        )
-        (prefix / "nginx.conf").write_text(
-            f"""
-daemon off;
-worker_processes 1;
-pid {prefix}/nginx.pid;
-error_log {prefix}/error.log warn;
-events {{ worker_connections 256; }}
-http {{
-    access_log {prefix}/access.log;
-{temp_paths}
-    include {prefix}/site.conf;
-}}
-"""
-        )
-        prefix.chmod(0o777)
-        process = subprocess.Popen(
-            [binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e",
-             str(prefix / "error.log")],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        processes.append(process)
-        url = f"http://127.0.0.1:{port}"
-        wait_for_http(f"{url}/healthz", process)
-        return url
+        server = DeployNginx(scratch / "nginx", upstreams)
+        servers.append(server)
+        wait_for_http(f"{server.url}/healthz", server.process)
+        return server.url
 
     yield start
-    stop_processes(processes, seconds=20)
+    stop_processes([server.process for server in servers], seconds=20)

@@ -5,7 +5,8 @@ import shutil
 import subprocess
 import sys
 
-from tests.deploy.conftest import DEPLOY, ROOT, nginx_site_for
+from tests.deploy.conftest import DEPLOY, ROOT
+from tests.servers import DeployNginx
 
 
 def test_gunicorn_accepts_its_configuration_file():
@@ -23,7 +24,8 @@ def test_gunicorn_accepts_its_configuration_file():
 
 def test_nginx_accepts_the_site_file(tmp_path):
     site = tmp_path / "site.conf"
-    site.write_text(nginx_site_for(["http://127.0.0.1:8001", "http://127.0.0.1:8002"], 8080))
+    upstreams = ["http://127.0.0.1:8001", "http://127.0.0.1:8002"]
+    site.write_text(DeployNginx.site(upstreams, 8080, tmp_path / "cache"))
     main = tmp_path / "nginx.conf"
     main.write_text(f"pid {tmp_path}/nginx.pid; events {{}} http {{ include {site}; }}\n")
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
