@@ -19,7 +19,9 @@ workers = _int("GUNICORN_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 12))
 worker_class = "sync"
 timeout = _int("GUNICORN_TIMEOUT", 30)  # a request running longer than this is killed
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 20)  # SIGTERM: finish in-flight requests
-keepalive = 5  # behind nginx's keepalive upstream
+# Sync workers close each connection after its response, so nginx's upstream keepalive does not
+# reach them; this applies only if worker_class is changed to gthread.
+keepalive = 5
 # Recycle workers now and then (memory creep), staggered so they never restart all at once.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
