@@ -1,32 +1,102 @@
 """Statements compiled once per process, run with this request's values.
 
-Django compiles a query anew each time it runs; for the few statements with several subqueries
-that run on every essay page or post, that costs more CPU than the database takes to answer.
-Each is built once with stand-in values (numbers no row has, a moment no clock shows) and
-run with the stand-ins replaced by the request's values. Every value stays a parameter."""
+Django compiles a query anew each time it runs; for the statements that run on every essay page
+or post, that costs more CPU than the database takes to answer. Each is built once with
+stand-in values (numbers no row has, a moment no clock shows, a token no form sends) and run
+with the stand-ins replaced by the request's values. Every value stays a parameter, and rows come
+back through the same converters Django would apply."""
 
+import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.db import connection
 
-# Stand-ins for the essay's and the member's ids, and for "now".
-ESSAY_STAND_IN, MEMBER_STAND_IN = -987654321, -987654322
+# Stand-ins for the essay's, the member's and a comment's ids, for "now" and for a token.
+ESSAY_STAND_IN, MEMBER_STAND_IN, COMMENT_STAND_IN = -987654321, -987654322, -987654323
 NOW_STAND_IN = datetime(1901, 1, 1, tzinfo=UTC)
+TOKEN_STAND_IN = uuid.UUID(int=0)
+
+STAND_IN_TYPES = (int, datetime, uuid.UUID)
 
 
-def compile_queryset(queryset) -> tuple[str, tuple, tuple]:
-    """(sql, params, column names) of a queryset, as Django would run it."""
+@dataclass(frozen=True)
+class Statement:
+    sql: str
+    params: tuple
+    columns: tuple  # each column's name (an alias, or None for a model's own column)
+    converters: tuple  # (position, converter functions, expression) for columns that need them
+    # For a queryset of model instances: the model's and select_related()'s column spans.
+    instances: tuple = ()
+
+
+def _compile(queryset):
     compiler = queryset.query.get_compiler(using=queryset.db)
     sql, params = compiler.as_sql()
-    return sql, tuple(params), tuple(alias for _, _, alias in compiler.select)
+    found = compiler.get_converters([column for column, _, _ in compiler.select])
+    converters = tuple((position, tuple(c), e) for position, (c, e) in found.items())
+    columns = tuple(alias for _, _, alias in compiler.select)
+    return compiler, Statement(sql, tuple(params), columns, converters)
 
 
-def fetch_one(statement: tuple[str, tuple, tuple], values: dict) -> dict | None:
+def compile_queryset(queryset) -> Statement:
+    """A values() or values_list() queryset (or one of plain columns), as Django would run it."""
+    return _compile(queryset)[1]
+
+
+def compile_instances(queryset) -> Statement:
+    """A queryset of model instances, with the forward relations its select_related() names
+    (one level deep), as Django would run it."""
+    compiler, statement = _compile(queryset)
+
+    def span(info):
+        fields = info["select_fields"]
+        names = tuple(compiler.select[i][0].target.attname for i in fields)
+        return info["model"], names, fields[0], fields[-1] + 1
+
+    root = compiler.klass_info
+    related = tuple((info["field"], span(info)) for info in root.get("related_klass_infos", ()))
+    if any(info.get("related_klass_infos") for info in root.get("related_klass_infos", ())):
+        raise ValueError("compile_instances follows select_related() one level deep only")
+    return Statement(**{**statement.__dict__, "instances": (span(root), related)})
+
+
+def _rows(statement: Statement, values: dict, *, many: bool) -> list[list]:
+    bound = [values.get(p, p) if type(p) in STAND_IN_TYPES else p for p in statement.params]
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, bound)
+        rows = cursor.fetchall() if many else cursor.fetchmany(1)
+    rows = [list(row) for row in rows]
+    for row in rows:
+        for position, functions, expression in statement.converters:
+            for function in functions:
+                row[position] = function(row[position], expression, connection)
+    return rows
+
+
+def fetch_one(statement: Statement, values: dict) -> dict | None:
     """Run a compiled statement with each stand-in replaced by its value: its first row by
     column name, or None."""
-    sql, params, columns = statement
-    bound = [values.get(p, p) if type(p) in (int, datetime) else p for p in params]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, bound)
-        row = cursor.fetchone()
-    return None if row is None else dict(zip(columns, row, strict=True))
+    rows = _rows(statement, values, many=False)
+    return dict(zip(statement.columns, rows[0], strict=True)) if rows else None
+
+
+def fetch_all(statement: Statement, values: dict) -> list[tuple]:
+    """Run a compiled statement with each stand-in replaced by its value: every row."""
+    return [tuple(row) for row in _rows(statement, values, many=True)]
+
+
+def fetch_instance(statement: Statement, values: dict):
+    """Run a statement of compile_instances(): the first row's model instance, with its related
+    instances in place (as select_related() leaves them), or None."""
+    rows = _rows(statement, values, many=False)
+    if not rows:
+        return None
+    row, ((model, names, start, end), related) = rows[0], statement.instances
+    instance = model.from_db(connection.alias, names, row[start:end])
+    for field, (related_model, related_names, start, end) in related:
+        data = row[start:end]
+        present = data[related_names.index(related_model._meta.pk.attname)] is not None
+        other = related_model.from_db(connection.alias, related_names, data) if present else None
+        field.set_cached_value(instance, other)
+    return instance

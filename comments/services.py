@@ -19,9 +19,16 @@ from accounts.models import is_invisible
 from blog.models import Post
 from comments import announcements, notifications, policy, waiting
 from comments.compiled import (
+    COMMENT_STAND_IN,
     ESSAY_STAND_IN,
     MEMBER_STAND_IN,
+    NOW_STAND_IN,
+    TOKEN_STAND_IN,
+    Statement,
+    compile_instances,
     compile_queryset,
+    fetch_all,
+    fetch_instance,
     fetch_one,
 )
 from comments.conf import setting
@@ -59,7 +66,7 @@ def _lock_post(post: Post) -> None:
 
 
 @functools.cache
-def _lock_statement(trusted_group: str, counts_approved: bool) -> tuple[str, tuple, tuple]:
+def _lock_statement(trusted_group: str, counts_approved: bool) -> Statement:
     # (sql, params, column names) of _lock_post_and_author's statement, compiled once per
     # process and per policy setting it depends on: it has no other per-request values than the
     # two ids (the suspension's clock is the database's), and compiling its five subqueries
@@ -93,6 +100,33 @@ def _lock_post_and_author(post: Post, author) -> dict | None:
     return standing
 
 
+# What posting (the view, the service and the pages it answers with) reads of the essay: without
+# its text (often tens of kilobytes, three times over with its HTML and search copies), only its
+# title, address and comment settings.
+POSTING_NEEDS = (
+    "title",
+    "slug",
+    "status",
+    "published_at",
+    "comment_mode",
+    "comments_close_after_days",
+)
+
+
+@functools.cache
+def _essay_statement() -> Statement:
+    # Compiled once per process (see comments.compiled), as every post reads it.
+    essays = Post.objects.published(now=NOW_STAND_IN).only(*POSTING_NEEDS)
+    return compile_instances(essays.filter(pk=ESSAY_STAND_IN).order_by()[:1])
+
+
+def essay_to_post_on(post_id: int) -> Post | None:
+    """The published essay a comment is posted on (what posting needs of it), or None."""
+    return fetch_instance(
+        _essay_statement(), {ESSAY_STAND_IN: post_id, NOW_STAND_IN: timezone.now()}
+    )
+
+
 def _public_view_changes(comment: Comment, from_status: str, to_status: str) -> bool:
     # Going in or out of public view, or changing what a placeholder says above visible replies.
     return Comment.Status.APPROVED in (from_status, to_status) or comment.replies.exists()
@@ -120,6 +154,14 @@ def validate_body(body: str) -> str:
     return body
 
 
+@functools.cache
+def _parent_statement() -> Statement:
+    # Compiled once per process (see comments.compiled): a reply's parent, with its author.
+    return compile_instances(
+        Comment.objects.select_related("author").filter(pk=COMMENT_STAND_IN).order_by()[:1]
+    )
+
+
 def _current_parent(*, post: Post, author, parent: Comment | int | None) -> Comment | None:
     # Read here, under the essay's lock, whatever the caller holds: moderators' decisions take
     # that lock too, so the status checked is the one the reply is stored against. With its
@@ -127,7 +169,7 @@ def _current_parent(*, post: Post, author, parent: Comment | int | None) -> Comm
     if parent is None:
         return None
     parent_id = parent.pk if isinstance(parent, Comment) else parent
-    parent = Comment.objects.select_related("author").filter(pk=parent_id).first()
+    parent = fetch_instance(_parent_statement(), {COMMENT_STAND_IN: parent_id})
     unavailable = _("The comment you are replying to is not available.")
     if parent is None:
         raise CommentRefused(unavailable)
@@ -155,11 +197,23 @@ def _history(*, post: Post, author, token) -> list[tuple]:
     # created_at, submission token).
     window = max(setting("COMMENTS_RATE_WINDOW"), setting("COMMENTS_FLOOD_SECONDS"))
     since = timezone.now() - timedelta(seconds=window)
-    wanted = Q(post=post) | Q(created_at__gte=since)
+    values = {MEMBER_STAND_IN: author.pk, ESSAY_STAND_IN: post.pk, NOW_STAND_IN: since}
     if token is not None:
-        wanted |= Q(submission_token=token)
-    rows = Comment.objects.filter(author=author).filter(wanted)
-    return list(rows.values_list("pk", "post_id", "body", "created_at", "submission_token"))
+        values[TOKEN_STAND_IN] = token
+    return fetch_all(_history_statement(with_token=token is not None), values)
+
+
+@functools.cache
+def _history_statement(*, with_token: bool) -> Statement:
+    # Compiled once per process (see comments.compiled), with and without a token: compiling
+    # it cost more CPU than the database takes to answer it.
+    wanted = Q(post_id=ESSAY_STAND_IN) | Q(created_at__gte=NOW_STAND_IN)
+    if with_token:
+        wanted |= Q(submission_token=TOKEN_STAND_IN)
+    rows = Comment.objects.filter(author_id=MEMBER_STAND_IN).filter(wanted).order_by()
+    return compile_queryset(
+        rows.values_list("pk", "post_id", "body", "created_at", "submission_token")
+    )
 
 
 def _check_pace(*, post: Post, author, body: str, history: list[tuple]) -> None:

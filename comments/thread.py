@@ -22,6 +22,7 @@ from comments.compiled import (
     ESSAY_STAND_IN,
     MEMBER_STAND_IN,
     NOW_STAND_IN,
+    Statement,
     compile_queryset,
     fetch_one,
 )
@@ -335,7 +336,7 @@ def _public_thread_key(post, *, comments_open: bool, page: int, newest_first: bo
 
 
 @functools.cache
-def _viewer_statement(edit_window_minutes: int) -> tuple[str, tuple, tuple]:
+def _viewer_statement(edit_window_minutes: int) -> Statement:
     # Compiled once per process (see comments.compiled) and per setting it depends on: its five
     # subqueries cost a member's page ~4 ms of CPU to compile, the database ~1 ms to answer.
     class StandIn:  # a member as the queryset methods ask about one

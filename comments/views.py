@@ -55,24 +55,12 @@ def _parent_to_show(request, *, post, parent_id):
     return node_from_comment(parent, viewer=request.user) if parent else None
 
 
-# What comment_create, the service and the pages it answers with read of the essay.
-POSTING_NEEDS = (
-    "title",
-    "slug",
-    "status",
-    "published_at",
-    "comment_mode",
-    "comments_close_after_days",
-)
-
-
 @require_POST
 def comment_create(request, post_id):
     """Post a comment or a reply (the parent travels in the form)."""
-    # Without the essay's text (often tens of kilobytes, three times over with its HTML and
-    # search copies): posting needs its title, address and comment settings only.
-    essay = Post.objects.published().only(*POSTING_NEEDS)
-    post = get_object_or_404(essay, pk=post_id)
+    post = services.essay_to_post_on(post_id)
+    if post is None:
+        raise Http404
     if not request.user.is_authenticated:
         if wants_json(request):
             return JsonResponse(

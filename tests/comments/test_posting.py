@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from blog.models import Post
 from comments.models import Comment
-from tests.factories import make_comment, make_post
+from tests.factories import make_comment, make_post, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +67,33 @@ def test_a_reply_posted_with_javascript_comes_back_as_html_for_its_place(member_
     assert f'id="comment-{reply.pk}"' in data["html"]
     assert "Awaiting moderation" in data["html"]
     assert data["token"]
+
+
+@pytest.mark.parametrize(
+    ("parent_author", "named"),
+    [("member", "Ada Lovelace"), ("guest", "Old Guest"), ("left", "Former member")],
+)
+def test_a_reply_says_whom_it_answers_even_when_they_have_left(
+    member_client, post, parent_author, named
+):
+    if parent_author == "guest":
+        parent = make_comment(post=post, author=None, guest_name="Old Guest")
+    else:
+        parent = make_comment(post=post, author=make_user(display_name="Ada Lovelace"))
+    if parent_author == "left":
+        parent.author.delete()  # the comment stays, without its author
+
+    for number in range(7):  # and again, once Postgres keeps one plan for the statement
+        response = member_client.post(
+            create_url(post),
+            {"body": f"Indeed, {number}.", "parent": parent.pk, "token": uuid.uuid4()},
+            HTTP_ACCEPT="application/json",
+        )
+        assert response.status_code == HTTPStatus.CREATED
+        assert f'<a href="#comment-{parent.pk}">{named}</a>' in response.json()["html"]
+        Comment.objects.filter(pk=response.json()["id"]).update(
+            created_at=timezone.now() - timezone.timedelta(hours=1)  # not a flood
+        )
 
 
 def _long(n):
