@@ -191,6 +191,11 @@ default_database.update(
                 "reconnect_timeout": 2,
             },
             "connect_timeout": 5,
+            # Django turns psycopg's prepared statements off; only cursors that bind on the server
+            # use them, and the one such cursor here (config.database's PreparedCursor, for the
+            # few statements run on every post) asks for them. Client-side cursors, all others,
+            # never prepare. (A transaction-pooling proxy in between would need its own support.)
+            "prepare_threshold": 5,
         },
     }
 )

@@ -1,13 +1,38 @@
-"""Django's PostgreSQL backend, with config.database.pool.ServerAwarePool as its connection pool."""
+"""Django's PostgreSQL backend, with config.database.pool.ServerAwarePool as its connection pool,
+and cursors for statements that Postgres prepares once per connection."""
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.backends.base.base import NO_DB_ALIAS
 from django.db.backends.postgresql import base
+from psycopg.pq import Format
 
 from config.database.pool import ServerAwarePool
 
 
+class PreparedCursor(base.ServerBindingCursor):
+    """Binds its parameters on the server and has each statement prepared there (by psycopg,
+    once per connection and statement), so that Postgres parses and plans it once rather than
+    on every run."""
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        return super().execute(query, params, prepare=True, binary=binary)
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    def prepared_cursor(self):
+        """A cursor (wrapped as connection.cursor()'s are: counted, logged, errors translated)
+        for statements run often with other values: see PreparedCursor. Only for SQL whose
+        every value is a parameter of types that stay the same from run to run."""
+        self.close_if_health_check_failed()
+        self.ensure_connection()
+        with self.wrap_database_errors:
+            cursor = PreparedCursor(self.connection)
+            # As create_cursor: the cursor's time zone only where the connection disagrees.
+            loader = self.connection.adapters.get_loader(base.TIMESTAMPTZ_OID, Format.TEXT)
+            if self.timezone != loader.timezone:
+                base.register_tzloader(self.timezone, cursor)
+            return self._prepare_cursor(cursor)
+
     @property
     def pool(self):
         options = self.settings_dict["OPTIONS"].get("pool")
