@@ -1,3 +1,4 @@
+import functools
 import math
 from datetime import timedelta
 
@@ -14,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from accounts.markup import plain_text, render_markdown, sanitise_html
 from accounts.models import Author, unique_slug
 from blog.images import EssayImage
+from config.database.compiled import ESSAY_STAND_IN, Statement, compile_update, run
 
 # Adults read non-fiction on screen at roughly this many words a minute.
 WORDS_PER_MINUTE = 230
@@ -346,6 +348,14 @@ class Post(models.Model):
         else:
             self.__dict__.pop("comment_count", None)
 
+    def public_comment_added(self) -> None:
+        """One more public comment: its count goes up by one, its cached pages go stale. The
+        caller holds the essay's lock (the stored count stays exact); the cost is the same
+        however long the thread."""
+        run(_count_up_statement(), {ESSAY_STAND_IN: self.pk})
+        self.__dict__.pop("cache_version", None)
+        self.__dict__.pop("comment_count", None)
+
     def neighbours(self) -> tuple["Post | None", "Post | None"]:
         """The published essays just before and just after this one, in one query."""
         if self.published_at is None:
@@ -393,6 +403,17 @@ class Post(models.Model):
             return False
         close_at = self.comments_close_at()
         return close_at is None or now < close_at
+
+
+@functools.cache
+def _count_up_statement() -> Statement:
+    # Compiled once per process (see config.database.compiled): run with every public comment.
+    essay = Post.objects.filter(pk=ESSAY_STAND_IN)
+    return compile_update(
+        essay,
+        comment_count=models.F("comment_count") + 1,
+        cache_version=models.F("cache_version") + 1,
+    )
 
 
 class PostAuthor(models.Model):

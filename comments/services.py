@@ -10,7 +10,7 @@ from http import HTTPStatus
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,17 @@ from django.utils.translation import gettext as _
 from accounts.models import is_invisible
 from blog.models import Post
 from comments import announcements, notifications, policy, waiting
-from comments.compiled import (
+from comments.conf import setting
+from comments.models import (
+    CannedReason,
+    Comment,
+    CommentRevision,
+    ModerationEvent,
+    Suspension,
+    is_moderator,
+)
+from comments.suspensions import active_suspension, suspension_notice
+from config.database.compiled import (
     COMMENT_STAND_IN,
     ESSAY_STAND_IN,
     MEMBER_STAND_IN,
@@ -31,16 +41,6 @@ from comments.compiled import (
     fetch_instance,
     fetch_one,
 )
-from comments.conf import setting
-from comments.models import (
-    CannedReason,
-    Comment,
-    CommentRevision,
-    ModerationEvent,
-    Suspension,
-    is_moderator,
-)
-from comments.suspensions import active_suspension, suspension_notice
 from config.page_cache import essay_scope, public_pages_changed
 
 
@@ -115,7 +115,7 @@ POSTING_NEEDS = (
 
 @functools.cache
 def _essay_statement() -> Statement:
-    # Compiled once per process (see comments.compiled), as every post reads it.
+    # Compiled once per process (see config.database.compiled), as every post reads it.
     essays = Post.objects.published(now=NOW_STAND_IN).only(*POSTING_NEEDS)
     return compile_instances(essays.filter(pk=ESSAY_STAND_IN).order_by()[:1])
 
@@ -156,7 +156,7 @@ def validate_body(body: str) -> str:
 
 @functools.cache
 def _parent_statement() -> Statement:
-    # Compiled once per process (see comments.compiled): a reply's parent, with its author.
+    # Compiled once per process (see config.database.compiled): a reply's parent, with its author.
     return compile_instances(
         Comment.objects.select_related("author").filter(pk=COMMENT_STAND_IN).order_by()[:1]
     )
@@ -205,7 +205,7 @@ def _history(*, post: Post, author, token) -> list[tuple]:
 
 @functools.cache
 def _history_statement(*, with_token: bool) -> Statement:
-    # Compiled once per process (see comments.compiled), with and without a token: compiling
+    # Compiled once per process (see config.database.compiled), with and without a token: compiling
     # it cost more CPU than the database takes to answer it.
     wanted = Q(post_id=ESSAY_STAND_IN) | Q(created_at__gte=NOW_STAND_IN)
     if with_token:
@@ -302,9 +302,8 @@ def _submit(post, author, body, parent, token, notify_on_approval) -> Comment:
             reason=decision.reason,
         )
         if comment.is_public():
-            # One more public comment: counted up rather than again (the essay's lock keeps the
-            # stored count exact), which costs the same however long the thread.
-            post.public_comments_changed(comment_count=F("comment_count") + 1)
+            # Counted up rather than again: the essay's lock keeps the stored count exact.
+            post.public_comment_added()
             public_pages_changed(essay_scope(post), "lists")
             announcements.comment_published(comment)
         elif comment.status == Comment.Status.PENDING:

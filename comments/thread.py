@@ -18,14 +18,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.avatars import Avatar, avatar_for
-from comments.compiled import (
-    ESSAY_STAND_IN,
-    MEMBER_STAND_IN,
-    NOW_STAND_IN,
-    Statement,
-    compile_queryset,
-    fetch_one,
-)
 from comments.conf import setting
 from comments.forms import CommentForm
 from comments.models import (
@@ -37,6 +29,14 @@ from comments.models import (
     is_moderator_column,
 )
 from comments.suspensions import suspension_notice
+from config.database.compiled import (
+    ESSAY_STAND_IN,
+    MEMBER_STAND_IN,
+    NOW_STAND_IN,
+    Statement,
+    compile_queryset,
+    fetch_one,
+)
 from config.page_cache import site_version
 
 PLACEHOLDER_TEXT = {
@@ -337,8 +337,9 @@ def _public_thread_key(post, *, comments_open: bool, page: int, newest_first: bo
 
 @functools.cache
 def _viewer_statement(edit_window_minutes: int) -> Statement:
-    # Compiled once per process (see comments.compiled) and per setting it depends on: its five
-    # subqueries cost a member's page ~4 ms of CPU to compile, the database ~1 ms to answer.
+    # Compiled once per process (see config.database.compiled) and per setting it depends on:
+    # its five subqueries cost a member's page ~4 ms of CPU to compile, the database ~1 ms to
+    # answer.
     class StandIn:  # a member as the queryset methods ask about one
         pk = MEMBER_STAND_IN
         is_authenticated = True

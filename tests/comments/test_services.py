@@ -71,6 +71,20 @@ def test_trusted_group_members_and_members_with_approved_comments_are_approved_a
     assert post.comment_count == 2
 
 
+def test_a_comment_published_at_once_is_counted_and_the_essays_cached_pages_go_stale(post):
+    trusted = make_user()
+    trusted.groups.add(Group.objects.get(name="Trusted commenters"))
+    post.refresh_from_db()
+    count, version = post.comment_count, post.cache_version
+
+    submit(post, trusted)
+    assert (post.comment_count, post.cache_version) == (count + 1, version + 1)  # read again
+    submit(post, make_user())  # held: neither counted nor a change to the public pages
+
+    post.refresh_from_db()
+    assert (post.comment_count, post.cache_version) == (count + 1, version + 1)
+
+
 @pytest.mark.parametrize("how", ["moderators' group", "own permission", "superuser"])
 def test_moderators_are_approved_at_once_however_they_hold_the_permission(post, how):
     author = make_user(is_superuser=how == "superuser")

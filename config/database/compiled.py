@@ -4,13 +4,15 @@ Django compiles a query anew each time it runs; for the statements that run on e
 or post, that costs more CPU than the database takes to answer. Each is built once with
 stand-in values (numbers no row has, a moment no clock shows, a token no form sends) and run
 with the stand-ins replaced by the request's values. Every value stays a parameter, and rows come
-back through the same converters Django would apply."""
+back through the same converters Django would apply. Postgres prepares each once per connection
+(config.database.base.PreparedCursor), so it is not planned on every run either."""
 
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.db import connection
+from django.db.models import sql
 
 # Stand-ins for the essay's, the member's and a comment's ids, for "now" and for a token.
 ESSAY_STAND_IN, MEMBER_STAND_IN, COMMENT_STAND_IN = -987654321, -987654322, -987654323
@@ -61,12 +63,30 @@ def compile_instances(queryset) -> Statement:
     return Statement(**{**statement.__dict__, "instances": (span(root), related)})
 
 
+def compile_update(queryset, **changes) -> Statement:
+    """queryset.update(**changes), as Django would run it."""
+    query = queryset.query.chain(sql.UpdateQuery)
+    query.add_update_values(changes)
+    update_sql, params = query.get_compiler(using=queryset.db).as_sql()
+    return Statement(update_sql, tuple(params), (), ())
+
+
+def _bound(statement: Statement, values: dict) -> list:
+    return [values.get(p, p) if type(p) in STAND_IN_TYPES else p for p in statement.params]
+
+
+def run(statement: Statement, values: dict) -> int:
+    """Run a compiled statement that returns no rows (an update): how many rows it changed."""
+    with connection.prepared_cursor() as cursor:
+        cursor.execute(statement.sql, _bound(statement, values))
+        return cursor.rowcount
+
+
 def _rows(statement: Statement, values: dict, *, many: bool) -> list[list]:
-    bound = [values.get(p, p) if type(p) in STAND_IN_TYPES else p for p in statement.params]
     # Prepared: Postgres plans each statement once per connection, not on every run (planning
     # the posting lock's subqueries took several times as long as running them).
     with connection.prepared_cursor() as cursor:
-        cursor.execute(statement.sql, bound)
+        cursor.execute(statement.sql, _bound(statement, values))
         rows = cursor.fetchall() if many else cursor.fetchmany(1)
     rows = [list(row) for row in rows]
     for row in rows:
