@@ -515,6 +515,7 @@ SECURE_CSP = content_security_policy(
     media_origin=MEDIA_ORIGIN,
     extra_image_origins=env_list("DJANGO_CSP_IMG_ORIGINS"),
 )
+SESSION_ENGINE = "accounts.sessions"  # Django's database sessions, read a little faster
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14  # members stay signed in for two weeks
 # Staff sessions end sooner (set at sign-in by accounts.sessions): they can change the site.

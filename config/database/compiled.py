@@ -14,12 +14,14 @@ from datetime import UTC, datetime
 from django.db import connection
 from django.db.models import sql
 
-# Stand-ins for the essay's, the member's and a comment's ids, for "now" and for a token.
+# Stand-ins for the essay's, the member's and a comment's ids, for "now", for a token and for a
+# text (with a NUL character, which no text stored in Postgres holds).
 ESSAY_STAND_IN, MEMBER_STAND_IN, COMMENT_STAND_IN = -987654321, -987654322, -987654323
 NOW_STAND_IN = datetime(1901, 1, 1, tzinfo=UTC)
 TOKEN_STAND_IN = uuid.UUID(int=0)
+TEXT_STAND_IN = "\x00stand-in"
 
-STAND_IN_TYPES = (int, datetime, uuid.UUID)
+STAND_IN_TYPES = (int, datetime, uuid.UUID, str)
 
 
 @dataclass(frozen=True)

@@ -120,3 +120,21 @@ def test_without_javascript_a_sign_in_button_opens_one_confirmation_page(
     assert confirmation.status_code == HTTPStatus.OK
     assert sent.status_code == HTTPStatus.FOUND
     assert sent["Location"].startswith("https://github.com/")
+
+
+@pytest.mark.parametrize("expired", [False, True], ids=["current", "expired"])
+def test_a_member_stays_signed_in_until_their_session_expires(client, expired):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.force_login(make_user())
+    if expired:
+        Session.objects.update(expire_date=timezone.now() - timezone.timedelta(seconds=1))
+
+    answers = [client.get(reverse("accounts:account")) for _ in range(7)]  # prepared after 5
+
+    if expired:
+        assert {answer.status_code for answer in answers} == {HTTPStatus.FOUND}
+        assert all("/login/" in answer["Location"] for answer in answers)
+    else:
+        assert {answer.status_code for answer in answers} == {HTTPStatus.OK}
