@@ -33,13 +33,17 @@ from config.database.compiled import (
     ESSAY_STAND_IN,
     MEMBER_STAND_IN,
     NOW_STAND_IN,
+    SECOND_TEXT_STAND_IN,
+    TEXT_STAND_IN,
     TOKEN_STAND_IN,
     Statement,
+    compile_insert,
     compile_instances,
     compile_queryset,
     fetch_all,
     fetch_instance,
     fetch_one,
+    run,
 )
 from config.page_cache import essay_scope, public_pages_changed
 
@@ -294,13 +298,14 @@ def _submit(post, author, body, parent, token, notify_on_approval) -> Comment:
             notify_on_approval=notify_on_approval,
         )
         comment.save()
-        ModerationEvent.objects.create(
-            comment=comment,
-            actor=author,
-            action=ModerationEvent.Action.SUBMITTED,
-            to_status=decision.status,
-            reason=decision.reason,
-        )
+        values = {
+            COMMENT_STAND_IN: comment.pk,
+            MEMBER_STAND_IN: author.pk,
+            TEXT_STAND_IN: decision.status,
+            SECOND_TEXT_STAND_IN: decision.reason,
+            NOW_STAND_IN: timezone.now(),
+        }
+        run(_submitted_statement(), values)  # its audit event
         if comment.is_public():
             # Counted up rather than again: the essay's lock keeps the stored count exact.
             post.public_comment_added()
@@ -310,6 +315,21 @@ def _submit(post, author, body, parent, token, notify_on_approval) -> Comment:
             notifications.comments_waiting()
             waiting.waiting_changed()  # after the commit, in the cache: no query
     return comment
+
+
+@functools.cache
+def _submitted_statement() -> Statement:
+    # Compiled once per process (see config.database.compiled): the audit event every post writes.
+    return compile_insert(
+        ModerationEvent(
+            comment_id=COMMENT_STAND_IN,
+            actor_id=MEMBER_STAND_IN,
+            action=ModerationEvent.Action.SUBMITTED,
+            to_status=TEXT_STAND_IN,
+            reason=SECOND_TEXT_STAND_IN,
+            created_at=NOW_STAND_IN,
+        )
+    )
 
 
 # The event each decision writes, by the status it gives.

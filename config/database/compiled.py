@@ -19,7 +19,7 @@ from django.db.models import sql
 ESSAY_STAND_IN, MEMBER_STAND_IN, COMMENT_STAND_IN = -987654321, -987654322, -987654323
 NOW_STAND_IN = datetime(1901, 1, 1, tzinfo=UTC)
 TOKEN_STAND_IN = uuid.UUID(int=0)
-TEXT_STAND_IN = "\x00stand-in"
+TEXT_STAND_IN, SECOND_TEXT_STAND_IN = "\x00stand-in", "\x00second stand-in"
 
 STAND_IN_TYPES = (int, datetime, uuid.UUID, str)
 
@@ -73,12 +73,27 @@ def compile_update(queryset, **changes) -> Statement:
     return Statement(update_sql, tuple(params), (), ())
 
 
+def compile_insert(instance) -> Statement:
+    """Saving a new `instance` (its primary key made by the database, not returned), as Django
+    would run it. Only for models whose save() derives nothing and whose fields take no value
+    of their own on saving (no auto_now): the statement writes what the instance holds."""
+    meta = instance._meta
+    fields = [field for field in meta.local_concrete_fields if field is not meta.auto_field]
+    if any(getattr(field, "auto_now", False) or field.generated for field in fields):
+        raise ValueError(f"{meta.label} has fields that take a value on saving")
+    query = sql.InsertQuery(type(instance))
+    query.insert_values(fields, [instance])
+    [(insert_sql, params)] = query.get_compiler(using=type(instance)._default_manager.db).as_sql()
+    return Statement(insert_sql, tuple(params), (), ())
+
+
 def _bound(statement: Statement, values: dict) -> list:
     return [values.get(p, p) if type(p) in STAND_IN_TYPES else p for p in statement.params]
 
 
 def run(statement: Statement, values: dict) -> int:
-    """Run a compiled statement that returns no rows (an update): how many rows it changed."""
+    """Run a compiled statement that returns no rows (an insert, an update): how many rows it
+    wrote."""
     with connection.prepared_cursor() as cursor:
         cursor.execute(statement.sql, _bound(statement, values))
         return cursor.rowcount

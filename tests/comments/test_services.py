@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from comments import services
 from comments.models import Comment, ModerationEvent
@@ -77,8 +78,16 @@ def test_a_comment_published_at_once_is_counted_and_the_essays_cached_pages_go_s
     post.refresh_from_db()
     count, version = post.comment_count, post.cache_version
 
-    submit(post, trusted)
+    comment = submit(post, trusted)
     assert (post.comment_count, post.cache_version) == (count + 1, version + 1)  # read again
+    event = comment.events.get()  # and its audit event, as for a held one
+    assert (event.action, event.actor, event.to_status, event.reason) == (
+        "submitted",
+        trusted,
+        S.APPROVED,
+        "",
+    )
+    assert abs(event.created_at - comment.created_at) < timezone.timedelta(seconds=5)
     submit(post, make_user())  # held: neither counted nor a change to the public pages
 
     post.refresh_from_db()
