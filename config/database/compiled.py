@@ -36,11 +36,11 @@ class Statement:
 
 def _compile(queryset):
     compiler = queryset.query.get_compiler(using=queryset.db)
-    sql, params = compiler.as_sql()
+    select_sql, params = compiler.as_sql()
     found = compiler.get_converters([column for column, _, _ in compiler.select])
     converters = tuple((position, tuple(c), e) for position, (c, e) in found.items())
     columns = tuple(alias for _, _, alias in compiler.select)
-    return compiler, Statement(sql, tuple(params), columns, converters)
+    return compiler, Statement(select_sql, tuple(params), columns, converters)
 
 
 def compile_queryset(queryset) -> Statement:
