@@ -16,6 +16,7 @@ from blog.search import clean_query, highlight, search_posts
 from comments.thread import comment_thread  # the one read function blog asks of comments
 from config.links import absolute_url
 from config.page_cache import public_seconds_left, site_version
+from config.page_parts import PageInParts
 
 PER_PAGE = 10
 
@@ -57,9 +58,7 @@ def _surroundings(post) -> tuple:
     return found
 
 
-def _essay_page(request, post, *, is_preview=False):
-    # The essay page is the one place where blog asks comments for something: the thread.
-    thread = comment_thread(request=request, post=post)
+def _essay_context(post, thread, *, is_preview=False) -> dict:
     if is_preview:  # a draft's or an unsaved form's: not what the public sees
         previous, following, related = (*post.neighbours(), post.related())
     else:
@@ -78,16 +77,34 @@ def _essay_page(request, post, *, is_preview=False):
     if post.featured_image:
         # Absolute for link previews: on SITE_URL, or the bucket's public address as is.
         context["featured_image_url"] = absolute_url(post.featured_image.url)
-    response = render(request, "blog/post_detail.html", context)
-    # The comment form goes when comments close: a cached copy of the page must not outlive it.
-    response.fresh_until = post.comments_close_at()
+    return context
+
+
+def _essay_page(request, post, *, page: PageInParts | None):
+    """The essay page: the viewer's parts in the page kept for its address, or whole (previews)."""
+    # The essay page is the one place where blog asks comments for something: the thread.
+    thread = comment_thread(request=request, post=post)
+    if page is None:
+        context = _essay_context(post, thread, is_preview=True)
+        return render(request, "blog/post_detail.html", context)
+    context = {"post": post, "thread": thread} if page.is_kept else _essay_context(post, thread)
+    # The comment form goes when comments close: a kept copy of the page must not outlive it.
+    fresh_until = post.comments_close_at()
+    response = page.render("blog/post_detail.html", context, fresh_until=fresh_until)
+    response.fresh_until = fresh_until
     return response
 
 
 @require_safe
 def post_detail(request, slug):
-    post = get_object_or_404(Post.objects.published().with_bylines().with_tags(), slug=slug)
-    return _essay_page(request, post)
+    # A page kept for this address (config.page_parts) holds all that every viewer sees alike
+    # (bylines, tags, the essays around it): then only the essay's own row is needed, for the
+    # viewer's parts and the thread.
+    page = PageInParts(request)
+    essays = Post.objects.published()
+    if not page.is_kept:
+        essays = essays.with_bylines().with_tags()
+    return _essay_page(request, get_object_or_404(essays, slug=slug), page=page)
 
 
 def can_preview(user) -> bool:
@@ -101,7 +118,7 @@ def post_preview(request, pk):
     if not can_preview(request.user):
         raise Http404
     post = get_object_or_404(Post.objects.with_bylines().with_tags(), pk=pk)
-    return _essay_page(request, post, is_preview=True)
+    return _essay_page(request, post, page=None)
 
 
 @require_safe

@@ -52,20 +52,22 @@ KEPT_HEADERS = {
 }
 
 
-def _version_key(scope: str) -> str:
+def version_key(scope: str) -> str:
     return f"pages:version:{scope}"
 
 
-def _page_key(request) -> str:
+def address_key(request, kind: str = "page") -> str:
+    """The key of what is kept for this address (scheme, host, path and query): its page, or
+    another kind of entry (config.page_parts keeps an essay page's skeleton)."""
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return "pages:page:" + hashlib.sha256(address.encode()).hexdigest()
+    return f"pages:{kind}:" + hashlib.sha256(address.encode()).hexdigest()
 
 
 def public_pages_changed(*scopes: str) -> None:
     """Mark every cached page under these scopes stale, once the current transaction commits."""
 
     def move():
-        cache.set_many({_version_key(scope): uuid.uuid4().hex for scope in scopes}, None)
+        cache.set_many({version_key(scope): uuid.uuid4().hex for scope in scopes}, None)
 
     transaction.on_commit(move)
 
@@ -74,9 +76,9 @@ def essay_scope(post) -> str:
     return f"essay:{post.slug}"
 
 
-def _versions(scopes) -> dict | None:
+def versions_of(scopes) -> dict | None:
     """The current version of each scope (new ones made up), or None while the cache is away."""
-    keys = [_version_key(scope) for scope in scopes]
+    keys = [version_key(scope) for scope in scopes]
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:
@@ -89,7 +91,7 @@ def _versions(scopes) -> dict | None:
 def site_version() -> str:
     """The current version of the "site" scope: fragments cached apart from pages (the public
     thread) include it, so that a member's new name shows in them at once too."""
-    return (_versions(["site"]) or {}).get(_version_key("site"), "")
+    return (versions_of(["site"]) or {}).get(version_key("site"), "")
 
 
 def _is_cacheable_request(request) -> bool:
@@ -122,7 +124,7 @@ def public_page(*scopes: str, essay_slug_kwarg: str | None = None):
     return decorate
 
 
-def _page_scopes(path_info: str) -> list[str] | None:
+def page_scopes(path_info: str) -> list[str] | None:
     """The scopes a public page at this path is kept under, or None for any other path."""
     found = _scopes_by_path.get(path_info)
     if found is None:
@@ -160,16 +162,16 @@ def cached_page(request) -> tuple[int, dict, bytes] | None:
     the scopes' versions together), none more while this process keeps the body."""
     if not _is_cacheable_request(request):
         return None
-    scopes = _page_scopes(request.path_info)
+    scopes = page_scopes(request.path_info)
     if scopes is None:
         return None
     try:
-        key = _page_key(request)
+        key = address_key(request)
     except DisallowedHost:
         # Not a page of this site: the middleware below answers 400 (this runs before the
         # session exists, which the 400 page needs).
         return None
-    version_keys = [_version_key(scope) for scope in scopes]
+    version_keys = [version_key(scope) for scope in scopes]
     found = cache.get_many([key, *version_keys])
     entry = found.pop(key, None)
     if entry is None:
@@ -177,7 +179,7 @@ def cached_page(request) -> tuple[int, dict, bytes] | None:
     versions, status, headers, digest = entry
     if found != versions:
         return None
-    body = _body(digest)
+    body = stored_body(digest)
     return None if body is None else (status, headers, body)
 
 
@@ -212,10 +214,10 @@ class PageCacheMiddleware:
             for name, value in headers.items():
                 response[name] = value
             return response
-        scopes = _page_scopes(request.path_info)
+        scopes = page_scopes(request.path_info)
         # Read before the view runs: a change committed while it renders moves a version past
         # the one stored with the page, which is then never served.
-        versions = _versions(scopes) if scopes else None
+        versions = versions_of(scopes) if scopes else None
         response = self.get_response(request)
         if (
             versions
@@ -227,9 +229,9 @@ class PageCacheMiddleware:
         ):
             headers = {k: v for k, v in response.items() if k.lower() in KEPT_HEADERS}
             seconds = _seconds_to_keep(response)
-            digest = _store_body(response.content, seconds)
+            digest = store_body(response.content, seconds)
             cache.set(
-                _page_key(request), (versions, response.status_code, headers, digest), seconds
+                address_key(request), (versions, response.status_code, headers, digest), seconds
             )
         return response
 
@@ -294,24 +296,24 @@ def public_seconds_left(fresh_until=None) -> int:
     return seconds
 
 
-# A page's body is kept apart from its entry, under the hash of its bytes: a body never changes
-# under its key, so each process may keep the bodies it serves most in memory (nothing two
-# nodes must agree on) and a hit fetches only the small entry and versions from the shared cache,
-# not ~200 KB of HTML each time.
+# A page's body (or an essay page's skeleton: config.page_parts) is kept apart from its entry,
+# under the hash of its bytes: a body never changes under its key, so each process may keep the
+# bodies it serves most in memory (nothing two nodes must agree on) and a hit fetches only the
+# small entry and versions from the shared cache, not ~200 KB of HTML each time.
 LOCAL_BODY_BYTES = 32 * 1024 * 1024
 _local_bodies: OrderedDict[str, bytes] = OrderedDict()
 _local_bytes = 0
 _local_lock = threading.Lock()
 
 
-def _store_body(body: bytes, seconds: int) -> str:
+def store_body(body: bytes, seconds: int) -> str:
     digest = hashlib.sha256(body).hexdigest()
     cache.set(f"pages:body:{digest}", body, seconds)
     _keep_locally(digest, body)
     return digest
 
 
-def _body(digest: str) -> bytes | None:
+def stored_body(digest: str) -> bytes | None:
     with _local_lock:
         body = _local_bodies.get(digest)
         if body is not None:

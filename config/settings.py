@@ -140,6 +140,8 @@ TEMPLATES = [
                 "accounts.context_processors.sign_in",
                 "comments.context_processors.moderation_queue",  # no query but for moderators
             ],
+            # {% viewer_part %}: the regions of a page that differ between its viewers.
+            "libraries": {"page_parts": "config.page_parts"},
         },
     },
     {
@@ -325,6 +327,10 @@ else:
     # One LOCATION: both aliases share the one in-memory store, as they share Redis.
     memory = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "lectern"}
     CACHES = {"default": memory, "limits": memory}
+
+# A member's essay page is the page kept for its address with only their parts rendered
+# (config.page_parts). Off, every essay page is rendered whole: the tests compare the two.
+PAGE_SKELETONS = env_bool("PAGE_SKELETONS", True)
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en", _("English"))]
