@@ -23,6 +23,7 @@ from tests.factories import (
     make_staff,
     make_tag,
     make_user,
+    signed_in,
 )
 
 pytestmark = pytest.mark.django_db
@@ -219,6 +220,62 @@ def test_readers_see_every_change_at_once(
 
     assert shown is None or shown in html
     assert gone is None or gone not in html
+
+
+def previous_essay(essay):
+    earlier = make_post(
+        title="An Earlier Essay", status=Post.Status.DRAFT, tags=essay.tag_list,
+        published_at=essay.published_at - timedelta(days=1),
+    )  # fmt: skip
+    return lambda: post_publish(post=earlier)
+
+
+@pytest.mark.parametrize(
+    ("prepare", "shown", "gone"),
+    [
+        (approve, "Worth the wait", None),
+        (remove, None, "Regrettable words"),
+        (edit_comment, None, "Teh first version"),
+        (publish, "A New Essay", None),  # the next essay, and a related one
+        (previous_essay, "An Earlier Essay", None),
+        (edit_essay, "On Stewardship, Revised", None),
+        (edit_bio, "Inês Baptista-Lopes", None),
+        (rename_member, "Dr New Name", "Old Name"),
+    ],
+)
+def test_members_see_every_change_to_the_essay_page_at_once(
+    essay, django_capture_on_commit_callbacks, prepare, shown, gone
+):
+    # A member's page is the skeleton kept for its address (config.page_parts), under the same
+    # versions as the readers' copy.
+    member = signed_in(make_user())
+    change = prepare(essay)
+    before = member.get(essay.get_absolute_url()).text
+    assert shown is None or shown not in before
+
+    with django_capture_on_commit_callbacks(execute=True):
+        change()
+    html = member.get(essay.get_absolute_url()).text
+
+    assert shown is None or shown in html
+    assert gone is None or gone not in html
+
+
+def test_the_comment_form_goes_when_comments_close_by_date(client, essay):
+    Post.objects.filter(pk=essay.pk).update(
+        comment_mode=Post.CommentMode.AUTO_CLOSE,
+        comments_close_after_days=1,
+        published_at=timezone.now() - timedelta(days=1) + timedelta(seconds=1.5),
+    )
+    member = signed_in(make_user())
+    for viewer in (client, member):
+        assert 'id="comment-form"' in viewer.get(essay.get_absolute_url()).text
+
+    time.sleep(2)
+
+    for viewer in (client, member):
+        html = viewer.get(essay.get_absolute_url()).text
+        assert 'id="comment-form"' not in html and "Comments are closed" in html
 
 
 def test_an_unpublished_essay_is_gone_at_once(
