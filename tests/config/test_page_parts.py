@@ -19,7 +19,8 @@ from comments import services as comments
 from comments.following import essay_follow
 from comments.models import Comment
 from comments.suspensions import member_suspend
-from config.page_cache import address_key, stored_body
+from config.page_cache import stored_body
+from config.page_parts import skeleton_key
 from tests.factories import (
     make_author,
     make_comment,
@@ -101,7 +102,7 @@ def _visit(client, url, before=None):
 
 
 def _is_kept(url) -> bool:
-    return cache.get(address_key(RequestFactory().get(url), "skeleton")) is not None
+    return cache.get(skeleton_key(RequestFactory().get(url))) is not None
 
 
 VIEWERS = [
@@ -166,7 +167,7 @@ def test_the_skeleton_holds_nothing_of_the_viewer(essay):
     client = _viewer("moderator", essay)[0]()
     client.get(essay.get_absolute_url())
     _versions, digest, marker, names = cache.get(
-        address_key(RequestFactory().get(essay.get_absolute_url()), "skeleton")
+        skeleton_key(RequestFactory().get(essay.get_absolute_url()))
     )
     skeleton = stored_body(digest).decode()
 
@@ -188,7 +189,7 @@ def test_text_that_copies_a_marker_is_only_text(essay, django_capture_on_commit_
     member = _viewer("member", essay)[0]()
     url = essay.get_absolute_url()
     member.get(url)
-    marker = cache.get(address_key(RequestFactory().get(url), "skeleton"))[2]
+    marker = cache.get(skeleton_key(RequestFactory().get(url)))[2]
     # The best a writer can do: the marker of an earlier skeleton of the very page, raw in the
     # essay (as if the sanitiser let it through) and in a comment.
     Post.objects.filter(pk=essay.pk).update(body_html=f"<p>{marker}</p>")
