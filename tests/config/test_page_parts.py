@@ -231,3 +231,14 @@ def test_while_the_shared_cache_is_away_members_get_the_page_rendered_whole(essa
 
     assert away.status_code == 200
     assert PER_REQUEST.sub("", away.text) == PER_REQUEST.sub("", whole.text)
+
+
+def test_the_database_decides_whether_the_essay_is_public_even_with_a_skeleton_kept(essay):
+    member = _viewer("member", essay)[0]()
+    url = essay.get_absolute_url()
+    member.get(url)
+    assert _is_kept(url)
+    # Not through a service (which would move the versions): only the row says it.
+    Post.objects.filter(pk=essay.pk).update(status=Post.Status.DRAFT)
+
+    assert member.get(url).status_code == 404
