@@ -3,6 +3,7 @@ import math
 from datetime import timedelta
 
 from django.contrib.postgres.aggregates import ArrayAgg
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
@@ -94,6 +95,11 @@ class PostQuerySet(models.QuerySet):
         # Ordering by the through table reuses the prefetch's own join: one row per byline.
         in_order = Author.objects.order_by("bylines__position", "bylines__id")
         return self.prefetch_related(models.Prefetch("authors", queryset=in_order))
+
+    def with_author_user_ids(self):
+        """Each essay's authors who are members, in the essay's own query (Post.author_user_ids)."""
+        members = PostAuthor.objects.filter(post=models.OuterRef("pk"), author__user__isnull=False)
+        return self.annotate(author_user_id_list=ArraySubquery(members.values("author__user_id")))
 
     def with_tags(self):
         """Each essay's tags, fetched in the essay's own query (see Post.tag_list)."""
@@ -296,6 +302,14 @@ class Post(models.Model):
         if "authors" in getattr(self, "_prefetched_objects_cache", {}):
             return list(self.authors.all())
         return list(self.authors.order_by("bylines__position", "bylines__id"))
+
+    @property
+    def author_user_ids(self) -> set[int]:
+        """The members among the essay's authors (their comments say so): annotated by
+        PostQuerySet.with_author_user_ids(), else from its authors (prefetched or queried)."""
+        if hasattr(self, "author_user_id_list"):
+            return set(self.author_user_id_list)
+        return {author.user_id for author in self.authors.all() if author.user_id}
 
     @property
     def tag_list(self) -> list[Tag]:

@@ -120,9 +120,9 @@ def post_detail(request, slug):
 @functools.cache
 def _published_essay_statement() -> Statement:
     # Compiled once per process (see config.database.compiled): on a kept page this row is all
-    # the view asks of the database for the essay, and Django would take longer to compile it
-    # than the database to answer.
-    essays = Post.objects.published(now=NOW_STAND_IN)
+    # the view asks of the database for the essay (with its authors who are members, for the
+    # thread), and Django would take longer to compile it than the database to answer.
+    essays = Post.objects.published(now=NOW_STAND_IN).with_author_user_ids()
     return compile_instances(essays.filter(slug=TEXT_STAND_IN))
 
 

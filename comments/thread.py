@@ -437,7 +437,7 @@ def comment_thread(*, request, post) -> Thread:
         thread.html, thread.has_next = SafeString(cached[0]), cached[1]
         return thread
     max_depth = setting("COMMENTS_MAX_DEPTH")
-    essay_author_ids = {author.user_id for author in post.authors.all() if author.user_id}
+    essay_author_ids = post.author_user_ids
     # One query for the rows of the page's threads (their roots chosen in a subquery), one for
     # whether another page follows: two, however many comments and pages.
     per_page = setting("COMMENTS_PER_PAGE")

@@ -127,12 +127,16 @@ def fetch_all(statement: Statement, values: dict) -> list[tuple]:
 
 def fetch_instance(statement: Statement, values: dict):
     """Run a statement of compile_instances(): the first row's model instance, with its related
-    instances in place (as select_related() leaves them), or None."""
+    instances in place (as select_related() leaves them) and its annotations as attributes (as
+    annotate() leaves them), or None."""
     rows = _rows(statement, values, many=False)
     if not rows:
         return None
     row, ((model, names, start, end), related) = rows[0], statement.instances
     instance = model.from_db(connection.alias, names, row[start:end])
+    for name, value in zip(statement.columns, row, strict=True):
+        if name is not None:  # an annotation (a model's own columns have no alias)
+            setattr(instance, name, value)
     for field, (related_model, related_names, start, end) in related:
         data = row[start:end]
         present = data[related_names.index(related_model._meta.pk.attname)] is not None
