@@ -10,7 +10,7 @@ later requests render only the parts, in document order (a part may leave someth
 request for a later one: the sign-in forms at the end of the page), between its static bytes.
 
 What stays outside the parts must depend on nothing but the address, the essay and the site:
-tests/blog/test_page_parts.py compares every kind of viewer's page with a whole render.
+tests/config/test_page_parts.py compares every kind of viewer's page with a whole render.
 """
 
 import functools
