@@ -37,7 +37,7 @@ from config.database.compiled import (
     compile_queryset,
     fetch_one,
 )
-from config.page_cache import site_version
+from config.page_cache import site_version, version_key
 
 PLACEHOLDER_TEXT = {
     Comment.Status.PENDING: _("This comment is awaiting moderation."),
@@ -317,14 +317,14 @@ PUBLIC_THREAD_SECONDS = 5 * 60
 
 def _public_thread_key(post, *, comments_open: bool, page: int, newest_first: bool) -> str:
     # cache_version moves whenever what the public sees under the essay changes (see
-    # Post.public_comments_changed), the site's page version when a member's name or picture does.
+    # Post.public_comments_changed); the site's page version, which moves when a member's name or
+    # picture does, is kept with each copy (see _kept_under).
     return ":".join(
         str(part)
         for part in (
             "comments:public-thread",
             post.pk,
             post.cache_version,
-            site_version(),
             int(comments_open),
             setting("COMMENTS_MAX_DEPTH"),
             setting("COMMENTS_PER_PAGE"),
@@ -423,14 +423,15 @@ def comment_thread(*, request, post) -> Thread:
             thread.suspension_notice = suspension_notice(suspension)
     public_key = _public_thread_key(post, comments_open=open_, page=page, newest_first=newest_first)
     cards_key = f"{public_key}:cards"
-    if moderating:
-        cached = public_cards = None
-    elif has_own_view:
-        # Their page may be their own (see below), built on the public cards: one round trip.
-        found = cache.get_many([public_key, cards_key])
-        cached, public_cards = found.get(public_key), found.get(cards_key)
-    else:
-        cached, public_cards = cache.get(public_key), None
+    cached = public_cards = None
+    if not moderating:
+        # One round trip: the public copy, the public cards when their page may be their own
+        # (see below), and the site's version the copies must have been rendered under.
+        site_key = version_key("site")
+        found = cache.get_many([public_key, site_key, *([cards_key] if has_own_view else [])])
+        site = found.get(site_key) or site_version()
+        cached = _kept_under(site, found.get(public_key))
+        public_cards = _kept_under(site, found.get(cards_key))
     # A cached public thread serves readers, and members with nothing of their own to see
     # differently (the thread below tells the same from its nodes, for this page).
     if cached is not None and not has_own_view:
@@ -492,9 +493,15 @@ def comment_thread(*, request, post) -> Thread:
     if cached is None:
         public_cards = render_cards(thread.nodes)
         cached = (str(render_thread_around(thread.nodes, cards=public_cards)), thread.has_next)
-        cache.set_many({public_key: cached, cards_key: public_cards}, PUBLIC_THREAD_SECONDS)
+        kept = {public_key: (site, cached), cards_key: (site, public_cards)}
+        cache.set_many(kept, PUBLIC_THREAD_SECONDS)
     thread.html = SafeString(cached[0])
     return thread
+
+
+def _kept_under(site: str, kept):
+    """A cached copy, if it was rendered under this version of the site."""
+    return kept[1] if kept is not None and kept[0] == site else None
 
 
 def _differs_for_its_author(node: Node) -> bool:
