@@ -197,7 +197,24 @@ def collect_static(env: dict) -> None:
     lock_path = Path(tempfile.gettempdir()) / f"lectern-collectstatic-{checkout}.lock"
     with open(lock_path, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        # Once per set of sources: collecting again deletes and rewrites each hashed file, and a
+        # gunicorn the other worker is starting meanwhile would find one missing as it scans.
+        stamp = BASE_DIR / "staticfiles" / f".collected-{_static_sources_digest()}"
+        if stamp.exists():
+            return
         manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+        stamp.touch()
+
+
+def _static_sources_digest() -> str:
+    sources = hashlib.sha256()
+    for path in sorted((BASE_DIR / "static").rglob("*")):
+        if path.is_file():
+            found = path.stat()
+            sources.update(
+                f"{path.relative_to(BASE_DIR)}:{found.st_size}:{found.st_mtime_ns};".encode()
+            )
+    return sources.hexdigest()[:16]
 
 
 def manage(env: dict, *args: str, timeout: float = 300) -> str:
