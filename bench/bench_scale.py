@@ -12,7 +12,8 @@ settings. Each row runs `wrk -t2 -c8` for BENCH_SECONDS (default 5):
 - anonymous via nginx: the same, through deploy/'s nginx site file in front (its micro-cache
   answers while the page's s-maxage lasts; nginx's CPU, not gunicorn's);
 - anon uncached: a reader whose request skips the page cache (a cookie naming no session: one
-  session query more than a reader without cookies; the public thread fragment may be cached);
+  session query more than a reader without cookies; the essay's kept skeleton and the public
+  thread fragment may be used);
 - member: signed in, nothing of theirs pending; member*: with a comment of theirs pending;
 - moderator;
 - POST trusted / POST held: posting a comment over HTTP as comments.js does (a real session, a
