@@ -24,7 +24,7 @@ from config.database.compiled import (
     fetch_instance,
 )
 from config.links import absolute_url
-from config.page_cache import public_seconds_left, site_version
+from config.page_cache import answers_query, public_seconds_left, site_version
 from config.page_parts import PageInParts
 
 PER_PAGE = 10
@@ -34,6 +34,7 @@ def _page(request, queryset):
     """The requested page of a list; out-of-range or malformed numbers give the nearest page."""
     page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)  # evaluated here: templates run no queries
+    answers_query(request, f"page={page.number}" if page.number > 1 else "")
     return page
 
 
@@ -93,6 +94,7 @@ def _essay_page(request, post, *, page: PageInParts | None):
     """The essay page: the viewer's parts in the page kept for its address, or whole (previews)."""
     # The essay page is the one place where blog asks comments for something: the thread.
     thread = comment_thread(request=request, post=post)
+    answers_query(request, thread.page_query)
     if page is None:
         context = _essay_context(post, thread, is_preview=True)
         return render(request, "blog/post_detail.html", context)

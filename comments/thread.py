@@ -274,11 +274,20 @@ class Thread:
     def respond_url(self) -> str:
         return f"{self.post.get_absolute_url()}#respond"
 
-    def _page_url(self, number: int) -> str:
+    def _page_query(self, number: int) -> str:
         query = [f"comments={number}"] if number > 1 else []  # page 1 is the essay's own address
         if self.newest_first:
             query.append("order=newest")
-        return f"{self.post.get_absolute_url()}{'?' if query else ''}{'&'.join(query)}#comments"
+        return "&".join(query)
+
+    @property
+    def page_query(self) -> str:
+        """The query string of this page of threads' own address ("" for the first, oldest)."""
+        return self._page_query(self.page_number)
+
+    def _page_url(self, number: int) -> str:
+        query = self._page_query(number)
+        return f"{self.post.get_absolute_url()}{'?' if query else ''}{query}#comments"
 
     @property
     def next_url(self) -> str:

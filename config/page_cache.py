@@ -102,6 +102,20 @@ def _is_cacheable_request(request) -> bool:
     )
 
 
+def answers_query(request, query: str) -> None:
+    """Say which query string the page being rendered is kept under (e.g. "page=2"): a public
+    page is stored only when requested at exactly that address, with nothing else in its query.
+    Without it the bare address is the only one kept: any other query string (tracking
+    parameters, a page number past the end, a made-up one) is answered but never stored, so
+    visitors cannot fill the shared cache with copies of a page under addresses of their own."""
+    request.page_query = query
+
+
+def is_canonical_address(request) -> bool:
+    """Whether this request asked for the page at the address it is kept under (answers_query)."""
+    return request.META.get("QUERY_STRING", "") == getattr(request, "page_query", "")
+
+
 def public_page(*scopes: str, essay_slug_kwarg: str | None = None):
     """Mark a view's anonymous responses as public pages, kept in the shared page cache under
     "site", the given scopes and, with essay_slug_kwarg, the essay's own scope."""
@@ -224,6 +238,7 @@ class PageCacheMiddleware:
             and request.method == "GET"
             and response.status_code == 200
             and getattr(response, "is_public_page", False)
+            and is_canonical_address(request)
             and not response.cookies
             and not response.streaming
         ):

@@ -31,6 +31,7 @@ from django.utils.autoreload import file_changed
 
 from config.page_cache import (
     address_key,
+    is_canonical_address,
     page_scopes,
     public_seconds_left,
     store_body,
@@ -177,7 +178,8 @@ class PageInParts:
         as a skeleton first and kept, for as long as a public page may be (fresh_until)."""
         if self.skeleton is None and self.versions is not None:
             self.skeleton = _render_skeleton(template_name, context, self.request)
-            if self.skeleton is not None:
+            # Kept only for the page's own address, as whole pages are (page_cache.answers_query).
+            if self.skeleton is not None and is_canonical_address(self.request):
                 seconds = public_seconds_left(fresh_until)
                 digest = store_body(self.skeleton.body, seconds)
                 entry = (self.versions, digest, self.skeleton.marker, self.skeleton.names)

@@ -361,3 +361,52 @@ def test_a_page_whose_body_left_the_shared_cache_is_rendered_again_not_served_em
     assert "On Stewardship" in again.text  # rendered anew (its form has a new token)
     assert again.text != html
     assert cached_read(client, url, django_assert_num_queries) == again.text  # and kept again
+
+
+def stored_under(url) -> bool:
+    """Whether the shared cache holds a reader's page for exactly this address."""
+    from django.core.cache import cache
+    from django.test import RequestFactory
+
+    from config.page_cache import address_key
+
+    return cache.get(address_key(RequestFactory().get(url))) is not None
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["utm_source=newsletter", "comments=1", "order=oldest", "comments=2&x=1", "x=" + "9" * 50],
+)
+def test_a_page_asked_for_under_a_made_up_address_is_answered_but_never_stored(
+    client, essay, query
+):
+    for number in range(60):  # two pages of threads
+        make_comment(post=essay, body=f"Thought {number}.")
+    url = f"{essay.get_absolute_url()}?{query}"
+
+    first, second = client.get(url), client.get(url)
+
+    assert first.status_code == second.status_code == HTTPStatus.OK
+    assert "On Stewardship" in second.text
+    assert not stored_under(url)
+
+
+def test_each_real_page_of_an_essay_or_a_list_is_stored_under_its_own_address(client, essay):
+    for number in range(60):
+        make_comment(post=essay, body=f"Thought {number}.")
+    for number in range(11):
+        make_post(title=f"Essay {number}")
+    kept = [
+        essay.get_absolute_url(),
+        f"{essay.get_absolute_url()}?comments=2",
+        f"{essay.get_absolute_url()}?order=newest",
+        f"{essay.get_absolute_url()}?comments=2&order=newest",
+        reverse("blog:home") + "?page=2",
+    ]
+    made_up = [reverse("blog:home") + "?page=999", reverse("blog:home") + "?page=1"]
+
+    for url in kept + made_up:
+        assert client.get(url).status_code == HTTPStatus.OK
+
+    assert [stored_under(url) for url in kept] == [True] * len(kept)
+    assert [stored_under(url) for url in made_up] == [False] * len(made_up)

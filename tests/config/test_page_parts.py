@@ -253,3 +253,14 @@ def test_the_database_decides_whether_the_essay_is_public_even_with_a_skeleton_k
     Post.objects.filter(pk=essay.pk).update(status=Post.Status.DRAFT)
 
     assert member.get(url).status_code == 404
+
+
+def test_a_skeleton_is_kept_only_for_the_pages_own_address(client):
+    essay = make_post(title="On Addresses")
+    client.force_login(make_user())
+    made_up = f"{essay.get_absolute_url()}?utm_campaign=spring"
+
+    assert client.get(made_up).status_code == 200
+    assert cache.get(skeleton_key(RequestFactory().get(made_up))) is None
+    assert client.get(essay.get_absolute_url()).status_code == 200
+    assert cache.get(skeleton_key(RequestFactory().get(essay.get_absolute_url()))) is not None
