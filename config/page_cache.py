@@ -221,7 +221,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not _is_cacheable_request(request):
             return self.get_response(request)
-        stored = cached_page(request)
+        stored = None if request.META.get(LOOKED_UP) else cached_page(request)
         if stored is not None:
             status, headers, body = answer_for(request, *stored)
             response = HttpResponseNotModified() if status == 304 else HttpResponse(body, status)
@@ -251,6 +251,10 @@ class PageCacheMiddleware:
         return response
 
 
+# Set in the WSGI environ by CachedPagesFirst once it has looked the page up (and not found it).
+LOOKED_UP = "lectern.page_cache.looked_up"
+
+
 class CachedPagesFirst:
     """The WSGI application's front: a hit in the page cache is answered here, before Django
     builds its request, sends its signals and runs its middleware (on a cached essay page that
@@ -268,6 +272,10 @@ class CachedPagesFirst:
                 stored = cached_page(request)
             except Exception:  # a bad Host, an odd address: Django answers it as it would
                 stored = None
+            else:
+                # Django's request shares this environ as its META: the middleware need not ask
+                # the shared cache again for the page just found missing.
+                environ[LOOKED_UP] = True
         if stored is None:
             return self.django_application(environ, start_response)
         status, headers, body = answer_for(request, *stored)

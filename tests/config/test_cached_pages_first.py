@@ -157,3 +157,27 @@ def test_pages_that_are_never_cached_are_not_answered_early(client, essay, djang
     wsgi_get("/no/such/page/")
 
     assert len(django_requests) == 2
+
+
+def test_a_page_not_found_in_front_is_not_looked_up_again_behind_it(client, essay):
+    from django.core.cache import cache
+
+    url = essay.get_absolute_url()
+    client.get(url)
+    asked = []
+    real_get_many = cache.get_many
+
+    def counting_get_many(keys, *args, **kwargs):
+        asked.append(list(keys))
+        return real_get_many(keys, *args, **kwargs)
+
+    cache.clear()  # the page is gone: the next reader's request renders it
+    cache.get_many = counting_get_many
+    try:
+        status, _, body = wsgi_get(url)
+    finally:
+        del cache.get_many
+
+    assert status == "200 OK" and b"On Bridges" in body
+    page_lookups = [keys for keys in asked if any(key.startswith("pages:page:") for key in keys)]
+    assert len(page_lookups) == 1
