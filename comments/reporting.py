@@ -12,12 +12,8 @@ from django.utils.translation import gettext as _
 from comments import notifications, waiting
 from comments.conf import setting
 from comments.models import Comment, CommentReport, ModerationEvent, is_moderator
-from comments.services import (
-    CommentRefused,
-    _lock_post,
-    refresh_public_count,
-    refuse_if_suspended,
-)
+from comments.services.public_count import _lock_post, refresh_public_count
+from comments.services.refusals import CommentRefused, refuse_if_suspended
 
 
 def _check_reportable(*, comment: Comment, reporter) -> None:

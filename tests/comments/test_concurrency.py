@@ -67,7 +67,7 @@ def _locked_by_another(post) -> bool:
 def test_a_post_locks_the_essay_before_the_member_as_moderators_decisions_do():
     # Decisions lock the essay first, then a comment: a post holding the member while it waited
     # for the essay could close a cycle with them. One statement takes both locks (see
-    # services._lock_post_and_author); this holds it to that order.
+    # services.posting._lock_post_and_author); this holds it to that order.
     member, post = make_user(), make_post()
     member_locked, release = threading.Event(), threading.Event()
     outcome = []
