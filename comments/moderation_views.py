@@ -20,7 +20,7 @@ from comments.forms import (
     SuspensionForm,
 )
 from comments.models import CannedReason, Comment, is_moderator
-from comments.thread import node_from_comment
+from comments.tree import node_from_comment
 
 
 def moderator_required(view):

@@ -11,7 +11,7 @@ from blog.models import Post
 from comments import reporting, services
 from comments.forms import ModerationForm
 from comments.models import CannedReason, Comment, CommentReport
-from comments.thread import node_from_comment
+from comments.tree import node_from_comment
 
 PER_PAGE = 50
 DECISIONS = {

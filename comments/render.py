@@ -197,7 +197,7 @@ def render_item(node) -> SafeString:
 
 
 def render_thread(nodes, *, tools: ModeratorTools | None = None) -> SafeString:
-    """The nested lists of a whole thread, from nodes in reading order (see thread.assemble)."""
+    """The nested lists of a whole thread, from nodes in reading order (see tree.assemble)."""
     return _render(nodes, page=CardPage(tools))
 
 

@@ -23,7 +23,8 @@ from comments.forms import (
 )
 from comments.models import Comment, EssayFollow, MailChoice
 from comments.render import render_item
-from comments.thread import node_from_comment, node_just_posted, page_of
+from comments.thread import page_of
+from comments.tree import node_from_comment, node_just_posted
 
 
 def wants_json(request) -> bool:

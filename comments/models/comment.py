@@ -122,7 +122,7 @@ class CommentQuerySet(models.QuerySet):
         if rule is not None:
             queryset = queryset.filter(rule | Q(has_replies))
         # Plain tuples, not model instances (building 500 instances costs more than the query)
-        # nor dicts: comments.thread unpacks them in THREAD_FIELDS order.
+        # nor dicts: comments.tree unpacks them in THREAD_FIELDS order.
         return (
             queryset.annotate(
                 is_visible=is_visible,

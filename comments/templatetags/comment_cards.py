@@ -9,5 +9,5 @@ register = template.Library()
 
 @register.simple_tag
 def comment_card(node):
-    """The card of one prepared comment (a comments.thread.Node); runs no queries."""
+    """The card of one prepared comment (a comments.tree.Node); runs no queries."""
     return render_card(node)
