@@ -1,3 +1,6 @@
+"""The essay: its queryset (which essays the public sees, and what comes in their query), the
+model with its derived fields and per-essay questions, and its bylines."""
+
 import functools
 import math
 from datetime import timedelta
@@ -16,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from accounts.markup import plain_text, render_markdown, sanitise_html
 from accounts.models import Author, unique_slug
 from blog.images import EssayImage
+from blog.models.tag import Tag
 from config.database.compiled import ESSAY_STAND_IN, Statement, compile_update, run
 
 # Adults read non-fiction on screen at roughly this many words a minute.
@@ -23,48 +27,6 @@ WORDS_PER_MINUTE = 230
 SEARCH_CONFIG = "english"
 SEARCHED_BODY = 250_000  # characters of an essay's text that search reads (see search_document)
 SEARCHED_DEK = 20_000
-
-
-class TagQuerySet(models.QuerySet):
-    def in_print(self, *, now=None):
-        """Tags of at least one published essay: the only tags the public may learn of."""
-        return self.filter(posts__in=Post.objects.published(now=now)).distinct()
-
-
-def authors_in_print(*, now=None):
-    """Authors of at least one published essay: the only authors the public may learn of."""
-    # Here rather than on Author's manager: accounts must not know about essays.
-    return Author.objects.filter(posts__in=Post.objects.published(now=now)).distinct()
-
-
-class Tag(models.Model):
-    name = models.CharField(_("name"), max_length=60, unique=True)
-    slug = models.SlugField(
-        _("slug"),
-        max_length=70,
-        unique=True,
-        blank=True,
-        help_text=_("Used in the tag page's address. Left empty, it is made from the name."),
-        error_messages={"unique": _("Another tag already uses this slug; choose another.")},
-    )
-
-    objects = TagQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("tag")
-        verbose_name_plural = _("tags")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(Tag.objects.exclude(pk=self.pk), self.name, max_length=70)
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("blog:tag_detail", kwargs={"slug": self.slug})
 
 
 class PostQuerySet(models.QuerySet):
@@ -111,6 +73,12 @@ class PostQuerySet(models.QuerySet):
                 order_by="tags__name",
             )
         )
+
+
+def authors_in_print(*, now=None):
+    """Authors of at least one published essay: the only authors the public may learn of."""
+    # Here rather than on Author's manager: accounts must not know about essays.
+    return Author.objects.filter(posts__in=Post.objects.published(now=now)).distinct()
 
 
 class Post(models.Model):
@@ -447,95 +415,3 @@ class PostAuthor(models.Model):
 
     def __str__(self):
         return f"{self.author} on {self.post}"
-
-
-class RedirectQuerySet(models.QuerySet):
-    def for_paths(self, paths):
-        """The redirect of the first of these old addresses that has one (None if none has)."""
-        found = {r.old_path: r for r in self.filter(old_path__in=paths).select_related("post")}
-        return next((found[path] for path in paths if path in found), None)
-
-
-class Redirect(models.Model):
-    """An old address that moved: to an essay (followed through slug changes), to another
-    address, or gone for good. Shared by editors' slug changes and imports from other sites."""
-
-    old_path = models.CharField(
-        _("old address"),
-        max_length=500,
-        unique=True,
-        help_text=_("A path on this site, with its query string if any: /2019/05/slug/, /?p=12."),
-    )
-    post = models.ForeignKey(
-        Post,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="redirects",
-        verbose_name=_("essay"),
-    )
-    target_path = models.CharField(
-        _("new address"),
-        max_length=500,
-        blank=True,
-        help_text=_("Used when no essay is chosen; empty with no essay means “gone” (410)."),
-    )
-    fragment = models.CharField(
-        _("anchor"), max_length=60, blank=True, help_text=_("A place in the page: comment-12.")
-    )
-    source = models.CharField(
-        _("made by"), max_length=60, blank=True, help_text=_("e.g. a WordPress import.")
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = RedirectQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("redirect")
-        verbose_name_plural = _("redirects")
-        ordering = ["old_path"]
-
-    def __str__(self):
-        return self.old_path
-
-    def location(self) -> str:
-        """Where the old address now lives; empty when it is gone."""
-        path = self.post.get_absolute_url() if self.post_id else self.target_path
-        if path and self.fragment:
-            return f"{path}#{self.fragment}"
-        return path
-
-
-class SitePage(models.Model):
-    """A standing page of the association (About, Contact, Privacy): editors keep its text in
-    the admin, in Markdown through the essays' renderer and allow-list."""
-
-    class Slug(models.TextChoices):
-        ABOUT = "about", _("About")
-        CONTACT = "contact", _("Contact")
-        PRIVACY = "privacy", _("Privacy")
-
-    slug = models.SlugField(_("page"), max_length=20, unique=True, choices=Slug.choices)
-    title = models.CharField(_("title"), max_length=120)
-    body = models.TextField(
-        _("text"), help_text=_("Markdown, as in essays: **bold**, [a link](https://…), lists.")
-    )
-    body_html = models.TextField(editable=False, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("site page")
-        verbose_name_plural = _("site pages")
-        ordering = ["slug"]
-
-    def __str__(self):
-        return self.title
-
-    def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)  # derived, like an essay's body_html
-        if update_fields := kwargs.get("update_fields"):
-            kwargs["update_fields"] = {*update_fields, "body_html"}
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("blog:site_page", kwargs={"slug": self.slug})
