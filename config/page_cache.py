@@ -268,7 +268,10 @@ class CachedPagesFirst:
         stored = None
         if environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             try:
-                request = WSGIRequest(environ)
+                # A copy: WSGIRequest rewrites PATH_INFO and SCRIPT_NAME in its environ as decoded
+                # text, which Django, reading the WSGI server's latin-1 text again, would misread
+                # (a 500 for any character beyond latin-1, another path for an accented one).
+                request = WSGIRequest(environ.copy())
                 stored = cached_page(request)
             except Exception:  # a bad Host, an odd address: Django answers it as it would
                 stored = None

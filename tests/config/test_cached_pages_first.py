@@ -181,3 +181,26 @@ def test_a_page_not_found_in_front_is_not_looked_up_again_behind_it(client, essa
     assert status == "200 OK" and b"On Bridges" in body
     page_lookups = [keys for keys in asked if any(key.startswith("pages:page:") for key in keys)]
     assert len(page_lookups) == 1
+
+
+def _as_gunicorn_sends(path: str) -> str:
+    """PATH_INFO as a WSGI server hands it over: the percent-decoded bytes, read as latin-1."""
+    return path.encode().decode("latin-1")
+
+
+def test_an_address_with_characters_beyond_latin_1_is_a_404_not_a_500(client, essay):
+    # Looking a page up in front must not leave Django a PATH_INFO it cannot read again.
+    status, _, _ = wsgi_get(_as_gunicorn_sends("/essays/€-and-東京/"))
+
+    assert status.startswith("404")
+
+
+def test_an_old_address_with_accents_still_redirects_through_the_front(client, essay):
+    from blog.redirects import redirect_set
+
+    redirect_set(old_path="/2019/05/café-society/", post=essay)
+
+    status, headers, _ = wsgi_get(_as_gunicorn_sends("/2019/05/café-society/"))
+
+    assert status.startswith("301")
+    assert headers["Location"].endswith(essay.get_absolute_url())
