@@ -197,10 +197,20 @@ def cached_page(request) -> tuple[int, dict, bytes] | None:
     return None if body is None else (status, headers, body)
 
 
+def _reader_has(etag: str | None, if_none_match: str) -> bool:
+    """Whether If-None-Match names this version, weighed as ConditionalGetMiddleware weighs it:
+    "*" names any, and weakly (a proxy that compresses, nginx's gzip, marks the ETag weak)."""
+    condition = parse_etags(if_none_match)
+    if not etag or not condition:
+        return False
+    return condition == ["*"] or etag.removeprefix("W/") in {
+        named.removeprefix("W/") for named in condition
+    }
+
+
 def answer_for(request, status: int, headers: dict, body: bytes) -> tuple[int, dict, bytes]:
     """What to send for a stored page: the page, or 304 when the reader's copy is current."""
-    etag = headers.get("ETag")
-    if etag and etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
+    if _reader_has(headers.get("ETag"), request.META.get("HTTP_IF_NONE_MATCH", "")):
         kept = {
             name: headers[name] for name in ("ETag", "Cache-Control", "Vary") if name in headers
         }

@@ -204,3 +204,20 @@ def test_an_old_address_with_accents_still_redirects_through_the_front(client, e
 
     assert status.startswith("301")
     assert headers["Location"].endswith(essay.get_absolute_url())
+
+
+@pytest.mark.parametrize(
+    "condition, status",
+    [("*", 304), ("W/{etag}", 304), ('"other", {etag}', 304), ("garbage", 200), ('"other"', 200)],
+)
+def test_a_readers_condition_is_weighed_as_django_weighs_it(client, essay, condition, status):
+    # Django's ConditionalGetMiddleware compares weakly (a proxy that compresses marks the ETag
+    # weak, nginx's gzip does, and the reader sends it back so) and takes "*" as any version.
+    url = essay.get_absolute_url()
+    etag = client.get(url)["ETag"]  # kept
+
+    from_front = wsgi_get(url, if_none_match=condition.format(etag=etag))
+    through_django = client.get(url, headers={"if-none-match": condition.format(etag=etag)})
+
+    assert from_front[0].startswith(str(status))
+    assert through_django.status_code == status
