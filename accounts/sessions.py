@@ -5,6 +5,7 @@ import functools
 
 from django.conf import settings
 from django.contrib.sessions.backends import db
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS
 from django.utils import timezone
 
 from config.database.compiled import (
@@ -15,11 +16,21 @@ from config.database.compiled import (
     fetch_instance,
 )
 
+_KEY_CHARACTERS = frozenset(VALID_KEY_CHARS)
+
 
 class SessionStore(db.SessionStore):
     """Django's database sessions, the same rows: every request of a signed-in member reads its
     session first, with the one statement compiled once per process and prepared once per
     connection (config.database.compiled) rather than built by the ORM each time."""
+
+    def _validate_session_key(self, key):
+        # Only keys this store could have made (as Django makes them: its VALID_KEY_CHARS, at
+        # most the column's 40): any other is no session, asked of no database (a NUL, which
+        # cookie quoting lets through, made Postgres refuse the statement: a 500).
+        return bool(
+            super()._validate_session_key(key) and len(key) <= 40 and set(key) <= _KEY_CHARACTERS
+        )
 
     def _get_session_from_db(self):
         values = {TEXT_STAND_IN: self.session_key, NOW_STAND_IN: timezone.now()}

@@ -138,3 +138,23 @@ def test_a_member_stays_signed_in_until_their_session_expires(client, expired):
         assert all("/login/" in answer["Location"] for answer in answers)
     else:
         assert {answer.status_code for answer in answers} == {HTTPStatus.OK}
+
+
+@pytest.mark.parametrize(
+    "cookie",
+    [
+        '"\\000abcdefghijklmnopqrstuvwxyz0123"',  # a NUL, which cookie quoting lets through
+        '"\\377\\376abcdefghijklmnop"',
+        "abc%00defghijklmnop",
+        "ü" * 40,
+        "x" * 4000,
+        "'; drop table django_session; --",
+    ],
+)
+def test_a_made_up_session_cookie_is_a_reader_without_a_session(client, cookie):
+    url = make_post().get_absolute_url()
+
+    answers = [client.get(url, headers={"cookie": f"sessionid={cookie}"}) for _ in range(2)]
+
+    assert [answer.status_code for answer in answers] == [HTTPStatus.OK] * 2
+    assert b"Log in" in answers[0].content
