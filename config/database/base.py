@@ -4,7 +4,8 @@ and cursors for statements that Postgres prepares once per connection."""
 from django.core.exceptions import ImproperlyConfigured
 from django.db.backends.base.base import NO_DB_ALIAS
 from django.db.backends.postgresql import base
-from psycopg.pq import Format
+from psycopg import errors
+from psycopg.pq import Format, TransactionStatus
 
 from config.database.pool import ServerAwarePool
 
@@ -15,7 +16,19 @@ class PreparedCursor(base.ServerBindingCursor):
     on every run."""
 
     def execute(self, query, params=None, *, prepare=None, binary=None):
-        return super().execute(query, params, prepare=True, binary=binary)
+        try:
+            return super().execute(query, params, prepare=True, binary=binary)
+        except errors.FeatureNotSupported as error:
+            # A migration run meanwhile changed the type of a column the statement returns:
+            # Postgres refuses the plan prepared before it, on this connection, until it is
+            # prepared again. Outside a transaction, forget every statement prepared here (psycopg
+            # forgets them too when it sees this command) and run it once more, prepared anew.
+            # Inside one, the transaction is lost; its rollback makes psycopg forget them.
+            stale = "cached plan must not change result type" in str(error)
+            if not stale or self.connection.info.transaction_status != TransactionStatus.IDLE:
+                raise
+            self.connection.execute("DEALLOCATE ALL")
+            return super().execute(query, params, prepare=True, binary=binary)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
