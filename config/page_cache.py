@@ -230,7 +230,7 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if not _is_cacheable_request(request):
-            return self.get_response(request)
+            return _own_if_it_sets_cookies(self.get_response(request))
         stored = None if request.META.get(LOOKED_UP) else cached_page(request)
         if stored is not None:
             status, headers, body = answer_for(request, *stored)
@@ -258,7 +258,16 @@ class PageCacheMiddleware:
             cache.set(
                 address_key(request), (versions, response.status_code, headers, digest), seconds
             )
-        return response
+        return _own_if_it_sets_cookies(response)
+
+
+def _own_if_it_sets_cookies(response):
+    """A public page that sets or deletes a cookie (Django deletes the cookie of a session that
+    expired or ended elsewhere) is that visitor's alone: a shared cache that kept it would hand
+    the Set-Cookie to the next readers (signing them out)."""
+    if response.cookies and getattr(response, "is_public_page", False):
+        response["Cache-Control"] = PRIVATE_CACHE_CONTROL
+    return response
 
 
 # Set in the WSGI environ by CachedPagesFirst once it has looked the page up (and not found it).

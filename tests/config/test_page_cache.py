@@ -6,6 +6,7 @@ from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -112,6 +113,27 @@ def test_a_members_page_is_never_stored_for_readers(client, essay):
     html = client.get(essay.get_absolute_url()).text
 
     assert "Still private" not in html and "Ada Member" not in html
+
+
+@pytest.mark.parametrize("ended", ["expired", "signed out elsewhere"])
+def test_a_page_that_ends_a_readers_session_is_theirs_alone(client, essay, ended):
+    # Django deletes the cookie of a session that is no more: a page carrying that Set-Cookie
+    # must not be held by a shared cache (it would sign out whoever got it next).
+    from django.contrib.sessions.models import Session
+
+    client.force_login(make_user(display_name="Ada Member"))
+    if ended == "expired":
+        Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    else:
+        Session.objects.all().delete()
+
+    page = client.get(essay.get_absolute_url())
+    next_reader = Client().get(essay.get_absolute_url())
+
+    assert page.status_code == HTTPStatus.OK and "Ada Member" not in page.text
+    assert page.cookies["sessionid"].value == ""
+    assert page["Cache-Control"].startswith("private")
+    assert not next_reader.cookies and next_reader["Cache-Control"].startswith("public")
 
 
 def test_search_and_previews_are_never_cached(client, essay, django_assert_num_queries):
