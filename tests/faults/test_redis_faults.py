@@ -1,13 +1,15 @@
 """Redis going away: pages keep serving, comments are kept, the admin login fails closed."""
 
+import os
 import re
+import signal
 import uuid
 from http import HTTPStatus
 
 import pytest
 
 from tests.faults.site import Visitor
-from tests.servers import RedisServer
+from tests.servers import RedisServer, manage
 
 pytestmark = pytest.mark.faults
 
@@ -61,3 +63,47 @@ def test_site_reads_and_writes_on_while_redis_is_down_and_after_it_restarts(site
         "fault-redis while down",
         "fault-redis after",
     }
+
+
+MAKE_MODERATOR = """
+import importlib
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.models import Group
+from accounts.models import User
+session = importlib.import_module(settings.SESSION_ENGINE).SessionStore("{session_key}")
+User.objects.get(pk=session[SESSION_KEY]).groups.add(Group.objects.get(name="Moderators"))
+session["comments_moderator"] = True
+session.save()
+"""
+
+
+def test_a_redis_that_stops_answering_holds_no_page_up_for_long(site):
+    # A Redis that accepts connections but answers nothing (paused, or a network that drops
+    # packets): each command waits out the socket timeout (0.5 s), and an essay page asks the
+    # cache a dozen times or more.
+    redis = RedisServer()
+    server = site.gunicorn(workers=1, threads=2, env={"REDIS_URL": redis.url})
+    info = site.members(2)
+    # The second member moderates (as a sign-in by a moderator leaves the session).
+    manage(site.env, "shell", "-c", MAKE_MODERATOR.format(session_key=info["sessions"][1]))
+    viewers = {
+        "reader": Visitor(server.port),
+        "member": Visitor(server.port, session_key=info["sessions"][0]),
+        "moderator": Visitor(server.port, session_key=info["sessions"][1]),
+    }
+    try:
+        for viewer in viewers.values():
+            assert viewer.get(info["essay"]).status == HTTPStatus.OK
+        assert "Moderation (" in viewers["moderator"].get(info["essay"]).body
+        os.kill(redis.process.pid, signal.SIGSTOP)
+        paused = {name: viewer.get(info["essay"]) for name, viewer in viewers.items()}
+    finally:
+        os.kill(redis.process.pid, signal.SIGCONT)
+        server.stop()
+        redis.stop()
+
+    timings = {name: (page.status, round(page.seconds, 2)) for name, page in paused.items()}
+    assert {page.status for page in paused.values()} == {HTTPStatus.OK}, timings
+    # One command waits out the timeout; the others do not ask again (over 10 s each, before).
+    assert max(page.seconds for page in paused.values()) < 2, timings
