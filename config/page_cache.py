@@ -12,6 +12,7 @@ comment counts), "essay:<slug>" (one essay's page).
 """
 
 import hashlib
+import logging
 import threading
 import uuid
 from collections import OrderedDict
@@ -20,7 +21,7 @@ from functools import wraps
 from http.client import responses
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.db import transaction
@@ -28,6 +29,8 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
+
+logger = logging.getLogger(__name__)
 
 PAGE_SECONDS = 10 * 60
 # What a reverse proxy or CDN may do with an anonymous page: hold it a few seconds, and serve it
@@ -65,11 +68,60 @@ def address_key(request, kind: str = "page") -> str:
 
 def public_pages_changed(*scopes: str) -> None:
     """Mark every cached page under these scopes stale, once the current transaction commits."""
+    transaction.on_commit(lambda: _move_versions(scopes))
 
-    def move():
-        cache.set_many({version_key(scope): uuid.uuid4().hex for scope in scopes}, None)
 
-    transaction.on_commit(move)
+# Scopes whose versions this process could not move (the shared cache did not answer when a
+# change committed). Redis may come back with the old versions and the pages kept under them:
+# until the moves are made, this process serves and keeps no page, and tries again every
+# RETRY_SECONDS meanwhile (for the other processes, which do not know).
+_unmoved: set[str] = set()
+_retrying = False
+RETRY_SECONDS = 1.0
+
+
+def _move_versions(scopes=()) -> bool:
+    """Move these scopes' versions and any left unmoved: whether all are moved now."""
+    with _local_lock:
+        scopes = {*scopes, *_unmoved}
+        _unmoved.clear()
+    if not scopes:
+        return True
+    try:
+        # The "limits" alias (the same store) raises where "default" would ignore a failure.
+        store = caches["limits"] if "limits" in settings.CACHES else cache
+        store.set_many({version_key(scope): uuid.uuid4().hex for scope in scopes}, None)
+    except Exception:
+        logger.warning("pages of %s could not be marked stale: trying again", sorted(scopes))
+        with _local_lock:
+            _unmoved.update(scopes)
+        _retry_soon()
+        return False
+    return True
+
+
+def _retry_soon() -> None:
+    global _retrying
+    with _local_lock:
+        if _retrying:
+            return
+        _retrying = True
+    timer = threading.Timer(RETRY_SECONDS, _retry)
+    timer.daemon = True
+    timer.start()
+
+
+def _retry() -> None:
+    global _retrying
+    with _local_lock:
+        _retrying = False
+    _move_versions()  # failing again, it asks for the next try
+
+
+def versions_are_current() -> bool:
+    """Whether the versions in the shared cache may be trusted (no move of this process is
+    still missing from it): else no page may be served from it nor kept under them."""
+    return not _unmoved or _move_versions()
 
 
 def essay_scope(post) -> str:
@@ -78,6 +130,8 @@ def essay_scope(post) -> str:
 
 def versions_of(scopes) -> dict | None:
     """The current version of each scope (new ones made up), or None while the cache is away."""
+    if not versions_are_current():
+        return None
     keys = [version_key(scope) for scope in scopes]
     found = cache.get_many(keys)
     for key in keys:
@@ -177,7 +231,7 @@ def cached_page(request) -> tuple[int, dict, bytes] | None:
     if not _is_cacheable_request(request):
         return None
     scopes = page_scopes(request.path_info)
-    if scopes is None:
+    if scopes is None or not versions_are_current():
         return None
     try:
         key = address_key(request)

@@ -37,6 +37,7 @@ from config.page_cache import (
     store_body,
     stored_body,
     version_key,
+    versions_are_current,
     versions_of,
 )
 
@@ -152,7 +153,7 @@ class PageInParts:
         self.request = request
         self.versions = self.skeleton = None
         scopes = page_scopes(request.path_info)
-        if not settings.PAGE_SKELETONS or scopes is None:
+        if not settings.PAGE_SKELETONS or scopes is None or not versions_are_current():
             return
         self.key = skeleton_key(request)
         # The entry and the scopes' versions in one round trip, read before anything is rendered:

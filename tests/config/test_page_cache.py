@@ -1,6 +1,8 @@
 """Whole-page cache for anonymous readers: served without a query, fresh after every change that
 alters what the public sees, never serving or storing a signed-in member's page."""
 
+import os
+import signal
 import time
 from datetime import timedelta
 from http import HTTPStatus
@@ -16,6 +18,7 @@ from blog.models import Post
 from blog.services import post_publish, post_saved, post_unpublish
 from comments import services as comments
 from comments.models import Comment
+from config.redis_connection import GivingUpConnection
 from tests.factories import (
     make_author,
     make_comment,
@@ -26,6 +29,7 @@ from tests.factories import (
     make_user,
     signed_in,
 )
+from tests.servers import RedisServer
 
 pytestmark = pytest.mark.django_db
 
@@ -432,3 +436,44 @@ def test_each_real_page_of_an_essay_or_a_list_is_stored_under_its_own_address(cl
 
     assert [stored_under(url) for url in kept] == [True] * len(kept)
     assert [stored_under(url) for url in made_up] == [False] * len(made_up)
+
+
+@pytest.fixture
+def paused_redis(settings):
+    """The shared cache on a real Redis, and a way to pause it (it keeps what it holds) and let
+    it go on, as a Redis that stops answering for a while does."""
+    redis = RedisServer()
+    options = {
+        "SOCKET_CONNECT_TIMEOUT": 0.5,
+        "SOCKET_TIMEOUT": 0.5,
+        "CONNECTION_POOL_KWARGS": {"connection_class": GivingUpConnection},
+    }
+    backend = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": redis.url}
+    settings.CACHES = {
+        "default": {**backend, "OPTIONS": {**options, "IGNORE_EXCEPTIONS": True}},
+        "limits": {**backend, "OPTIONS": options},
+    }
+
+    class Pause:
+        def __enter__(self):
+            os.kill(redis.process.pid, signal.SIGSTOP)
+
+        def __exit__(self, *exc):
+            os.kill(redis.process.pid, signal.SIGCONT)
+            time.sleep(2.1)  # past config.redis_connection's moment of not asking
+
+    yield Pause()
+    redis.stop()
+
+
+def test_a_change_made_while_redis_did_not_answer_shows_once_it_answers_again(
+    client, essay, paused_redis, django_capture_on_commit_callbacks
+):
+    url = essay.get_absolute_url()
+    held = make_comment(post=essay, body="Held while Redis slept.", status=S.PENDING)
+    assert "Held while Redis slept." not in client.get(url).text  # kept for readers
+
+    with paused_redis, django_capture_on_commit_callbacks(execute=True):
+        comments.comment_approve(comment=held, moderator=make_moderator())
+
+    assert "Held while Redis slept." in client.get(url).text
