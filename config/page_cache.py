@@ -26,6 +26,7 @@ from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
+from django.http.request import split_domain_port
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
@@ -62,7 +63,10 @@ def version_key(scope: str) -> str:
 def address_key(request, kind: str = "page") -> str:
     """The key of what is kept for this address (scheme, host, path and query): its page, or
     another kind of entry (config.page_parts keeps an essay page's skeleton)."""
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    # The host as a name, not as spelt: ALLOWED_HOSTS lets any port and any case through, and a
+    # key per spelling would let visitors copy every page into the cache without end.
+    host = split_domain_port(request.get_host())[0]
+    address = f"{request.scheme}://{host}{request.get_full_path()}"
     return f"pages:{kind}:" + hashlib.sha256(address.encode()).hexdigest()
 
 

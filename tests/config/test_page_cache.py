@@ -140,6 +140,17 @@ def test_a_page_that_ends_a_readers_session_is_theirs_alone(client, essay, ended
     assert not next_reader.cookies and next_reader["Cache-Control"].startswith("public")
 
 
+def test_a_page_is_kept_once_however_its_host_is_written(client, essay, django_assert_num_queries):
+    # A Host passes ALLOWED_HOSTS with any port and in any case: kept per spelling, every page
+    # could be copied into the shared cache without end (the page is the same for all of them).
+    url = essay.get_absolute_url()
+    client.get(url)  # kept
+
+    for host in ("TestServer", "testserver:8000", "TESTSERVER:65535"):
+        with django_assert_num_queries(0):
+            assert client.get(url, headers={"host": host}).status_code == HTTPStatus.OK
+
+
 def test_search_and_previews_are_never_cached(client, essay, django_assert_num_queries):
     client.get(reverse("blog:search"), {"q": "stewardship"})
     with django_assert_num_queries(3):
