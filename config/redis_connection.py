@@ -38,10 +38,7 @@ def _noting_failures():
         raise
 
 
-class GivingUpConnection(redis.Connection):
-    """redis-py's connection (CONNECTION_POOL_KWARGS' connection_class), failing fast for a
-    moment after Redis failed to answer."""
-
+class _GivingUp:
     def connect(self):
         _refuse_while_broken()
         with _noting_failures():
@@ -55,3 +52,19 @@ class GivingUpConnection(redis.Connection):
     def read_response(self, *args, **kwargs):
         with _noting_failures():
             return super().read_response(*args, **kwargs)
+
+
+class GivingUpConnection(_GivingUp, redis.Connection):
+    """redis-py's connection, failing fast for a moment after Redis failed to answer."""
+
+
+class GivingUpSSLConnection(_GivingUp, redis.SSLConnection):
+    """The same over TLS (a rediss:// address)."""
+
+
+def pool_options(url: str) -> dict:
+    """django-redis's CONNECTION_POOL_KWARGS for this Redis address: the connection class that
+    fits its scheme (one given here replaces the one redis-py would pick from the address)."""
+    scheme = url.partition("://")[0].lower()
+    found = {"redis": GivingUpConnection, "rediss": GivingUpSSLConnection}.get(scheme)
+    return {"connection_class": found} if found else {}

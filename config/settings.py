@@ -309,14 +309,14 @@ AUTH_PASSWORD_VALIDATORS = [
 # the guard can fail closed.
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    from config.redis_connection import GivingUpConnection
+    from config.redis_connection import pool_options
 
     redis_options = {
         "SOCKET_CONNECT_TIMEOUT": 0.5,
         "SOCKET_TIMEOUT": 0.5,
         # A Redis that stops answering is not asked again for a moment (each command would wait
         # out the timeout): see config/redis_connection.py.
-        "CONNECTION_POOL_KWARGS": {"connection_class": GivingUpConnection},
+        "CONNECTION_POOL_KWARGS": pool_options(REDIS_URL),
     }
     CACHES = {
         "default": {

@@ -18,7 +18,7 @@ from blog.models import Post
 from blog.services import post_publish, post_saved, post_unpublish
 from comments import services as comments
 from comments.models import Comment
-from config.redis_connection import GivingUpConnection
+from config.redis_connection import pool_options
 from tests.factories import (
     make_author,
     make_comment,
@@ -457,7 +457,7 @@ def paused_redis(settings):
     options = {
         "SOCKET_CONNECT_TIMEOUT": 0.5,
         "SOCKET_TIMEOUT": 0.5,
-        "CONNECTION_POOL_KWARGS": {"connection_class": GivingUpConnection},
+        "CONNECTION_POOL_KWARGS": pool_options(redis.url),
     }
     backend = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": redis.url}
     settings.CACHES = {

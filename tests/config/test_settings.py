@@ -112,6 +112,21 @@ def test_a_redis_cache_url_uses_an_installed_client():
     assert "ConnectionError" in result.stderr
 
 
+@pytest.mark.parametrize("scheme", ["redis", "rediss"])
+def test_a_redis_cache_keeps_the_connection_its_address_asks_for(scheme):
+    # A rediss:// address (TLS, as managed Redis services give) must stay TLS.
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.core.cache import cache; "
+        "print(type(cache.client.get_client().connection_pool.make_connection()).__mro__)",
+        env_overrides={"DJANGO_DEBUG": "true", "REDIS_URL": f"{scheme}://127.0.0.1:1/0"},
+    )
+
+    assert "GivingUp" in result.stdout, result.stderr
+    assert ("SSLConnection" in result.stdout) == (scheme == "rediss")
+
+
 def test_production_without_a_database_url_refuses_to_start_and_starts_no_database(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.pop("DATABASE_URL", None)
