@@ -87,8 +87,7 @@ RETRY_SECONDS = 1.0
 def _move_versions(scopes=()) -> bool:
     """Move these scopes' versions and any left unmoved: whether all are moved now."""
     with _local_lock:
-        scopes = {*scopes, *_unmoved}
-        _unmoved.clear()
+        scopes = {*scopes, *_unmoved}  # left in _unmoved until moved: no page is served meanwhile
     if not scopes:
         return True
     try:
@@ -101,6 +100,8 @@ def _move_versions(scopes=()) -> bool:
             _unmoved.update(scopes)
         _retry_soon()
         return False
+    with _local_lock:
+        _unmoved.difference_update(scopes)
     return True
 
 
