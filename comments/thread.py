@@ -38,7 +38,7 @@ from config.database.compiled import (
     compile_queryset,
     fetch_one,
 )
-from config.page_cache import site_version, version_key
+from config.page_cache import site_version, version_key, versions_are_current
 
 
 @dataclass
@@ -217,8 +217,10 @@ def comment_thread(*, request, post) -> Thread:
             thread.suspension_notice = suspension_notice(suspension)
     public_key = _public_thread_key(post, comments_open=open_, page=page, newest_first=newest_first)
     cards_key = f"{public_key}:cards"
-    cached = public_cards = None
-    if not moderating:
+    cached = public_cards = site = None
+    # While a change this process made is not yet marked in the shared cache (it did not answer
+    # then), nothing kept there may be trusted, nor anything kept under its versions.
+    if not moderating and versions_are_current():
         # One round trip: the public copy, the public cards when their page may be their own
         # (see below), and the site's version the copies must have been rendered under.
         site_key = version_key("site")
@@ -287,8 +289,9 @@ def comment_thread(*, request, post) -> Thread:
     if cached is None:
         public_cards = render_cards(thread.nodes)
         cached = (str(render_thread_around(thread.nodes, cards=public_cards)), thread.has_next)
-        kept = {public_key: (site, cached), cards_key: (site, public_cards)}
-        cache.set_many(kept, PUBLIC_THREAD_SECONDS)
+        if site is not None:
+            kept = {public_key: (site, cached), cards_key: (site, public_cards)}
+            cache.set_many(kept, PUBLIC_THREAD_SECONDS)
     thread.html = SafeString(cached[0])
     return thread
 

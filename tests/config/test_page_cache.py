@@ -488,3 +488,19 @@ def test_a_change_made_while_redis_did_not_answer_shows_once_it_answers_again(
         comments.comment_approve(comment=held, moderator=make_moderator())
 
     assert "Held while Redis slept." in client.get(url).text
+
+
+def test_a_rename_made_while_redis_did_not_answer_shows_in_members_threads_once_it_answers(
+    client, essay, paused_redis, django_capture_on_commit_callbacks
+):
+    writer = make_user(display_name="Before Rename")
+    make_comment(post=essay, author=writer, body="Signed with my old name.")
+    client.force_login(make_user())
+    url = essay.get_absolute_url()
+    assert "Before Rename" in client.get(url).text  # the public thread is kept
+
+    with paused_redis, django_capture_on_commit_callbacks(execute=True):
+        user_update_profile(user=writer, display_name="After Rename")
+
+    page = client.get(url).text
+    assert "After Rename" in page and "Before Rename" not in page
