@@ -11,6 +11,7 @@ Scopes: "site" (every public page: editorial changes, names), "lists" (every pag
 comment counts), "essay:<slug>" (one essay's page).
 """
 
+import functools
 import hashlib
 import logging
 import threading
@@ -19,6 +20,7 @@ from collections import OrderedDict
 from datetime import datetime
 from functools import wraps
 from http.client import responses
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -28,6 +30,7 @@ from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.http.request import split_domain_port
 from django.utils import timezone
+from django.utils.autoreload import file_changed
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 
@@ -62,12 +65,38 @@ def version_key(scope: str) -> str:
 
 def address_key(request, kind: str = "page") -> str:
     """The key of what is kept for this address (scheme, host, path and query): its page, or
-    another kind of entry (config.page_parts keeps an essay page's skeleton)."""
+    another kind of entry (config.page_parts keeps an essay page's skeleton), as this release of
+    the site renders it."""
     # The host as a name, not as spelt: ALLOWED_HOSTS lets any port and any case through, and a
     # key per spelling would let visitors copy every page into the cache without end.
     host = split_domain_port(request.get_host())[0]
     address = f"{request.scheme}://{host}{request.get_full_path()}"
-    return f"pages:{kind}:" + hashlib.sha256(address.encode()).hexdigest()
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"pages:{kind}:{release_fingerprint()}:{digest}"
+
+
+@functools.cache
+def release_fingerprint() -> str:
+    """The site's templates and static files' names as this process has them. A page links the
+    hashed names of its CSS and scripts and a skeleton's bytes fit only its own templates' parts:
+    during a deploy, processes of either release keep their own pages, so that no reader gets a
+    page naming files the new release no longer has, or parts that no longer fit."""
+    digest = hashlib.sha256()
+    for folder in settings.TEMPLATES[0]["DIRS"]:
+        for path in sorted(Path(folder).rglob("*")):
+            if path.is_file():
+                digest.update(f"{path.relative_to(folder)}\0".encode() + path.read_bytes())
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"  # absent while DEBUG is on
+    if manifest.is_file():
+        digest.update(manifest.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _forget_release(sender, file_path, **kwargs) -> None:
+    release_fingerprint.cache_clear()  # the development server saw a file change
+
+
+file_changed.connect(_forget_release, dispatch_uid="page_cache_release")
 
 
 def public_pages_changed(*scopes: str) -> None:

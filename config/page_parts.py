@@ -13,11 +13,8 @@ What stays outside the parts must depend on nothing but the address, the essay a
 tests/config/test_page_parts.py compares every kind of viewer's page with a whole render.
 """
 
-import functools
-import hashlib
 import secrets
 from contextvars import ContextVar
-from pathlib import Path
 
 from django import template
 from django.conf import settings
@@ -27,7 +24,6 @@ from django.shortcuts import render
 from django.template.context import make_context
 from django.template.loader import get_template, render_to_string
 from django.template.loader_tags import IncludeNode
-from django.utils.autoreload import file_changed
 
 from config.page_cache import (
     address_key,
@@ -120,29 +116,9 @@ def _render_skeleton(template_name: str, context: dict, request) -> Skeleton | N
     return Skeleton(body, recorder.marker, tuple(recorder.names))
 
 
-@functools.cache
-def _templates_fingerprint() -> str:
-    """The site's templates as this process has them. A skeleton's static bytes only fit the parts
-    of the templates it was rendered with: while a deploy changes them, processes on either side
-    keep their own skeletons."""
-    digest = hashlib.sha256()
-    for folder in settings.TEMPLATES[0]["DIRS"]:
-        for path in sorted(Path(folder).rglob("*")):
-            if path.is_file():
-                digest.update(f"{path.relative_to(folder)}\0".encode() + path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def _forget_fingerprint(sender, file_path, **kwargs) -> None:
-    _templates_fingerprint.cache_clear()  # the development server saw a file change
-
-
-file_changed.connect(_forget_fingerprint, dispatch_uid="page_parts_templates")
-
-
 def skeleton_key(request) -> str:
     """Where the skeleton of the page at this request's address is kept."""
-    return address_key(request, f"skeleton:{_templates_fingerprint()}")
+    return address_key(request, "skeleton")
 
 
 class PageInParts:

@@ -504,3 +504,32 @@ def test_a_rename_made_while_redis_did_not_answer_shows_in_members_threads_once_
 
     page = client.get(url).text
     assert "After Rename" in page and "Before Rename" not in page
+
+
+def test_pages_kept_by_one_release_are_not_served_by_the_next(
+    client, essay, settings, tmp_path, django_assert_num_queries
+):
+    """A deploy that changes only CSS: the new release's pages name the new hashed files, and a
+    page kept by the old release (naming files the new image lacks) is not served by it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from config.page_cache import release_fingerprint
+
+    url = essay.get_absolute_url()
+    settings.STATIC_ROOT = tmp_path
+    manifest = tmp_path / "staticfiles.json"
+    manifest.write_text('{"paths": {"css/site.css": "css/site.1.css"}}')
+    release_fingerprint.cache_clear()
+    try:
+        cached_read(client, url, django_assert_num_queries)  # kept by the old release
+
+        manifest.write_text('{"paths": {"css/site.css": "css/site.2.css"}}')
+        release_fingerprint.cache_clear()  # a process of the new release
+        with CaptureQueriesContext(connection) as rendered:
+            client.get(url)
+
+        assert len(rendered) > 0  # not the old release's page: rendered by this one
+        cached_read(client, url, django_assert_num_queries)  # and kept for it
+    finally:
+        release_fingerprint.cache_clear()
