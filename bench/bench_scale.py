@@ -18,7 +18,7 @@ settings. Each row runs `wrk -t2 -c8` for BENCH_SECONDS (default 5):
 - moderator;
 - POST trusted / POST held: posting a comment over HTTP as comments.js does (a real session, a
   CSRF token asked of the site), each by a new member, approved at once or held; and the
-  in-process median and queries of bench/posting.py.
+  in-process median and queries of bench/posting.py (measured first, before any load).
 CPU ms is the server's workers' CPU time per request (/proc, gunicorn's or nginx's workers; not
 Postgres, Redis or wrk): unlike req/s, other work on a shared machine barely moves it.
 Queries per request are counted in-process (bench/in_django/count_queries.py, same database and
@@ -248,6 +248,9 @@ def main():
     redis, processes = None, []
     log_path = scratch / "gunicorn.log"
     try:
+        # First, on the machine as it is before any load: the rows under load leave Postgres
+        # busy afterwards (autovacuum and checkpoints for what they wrote), which would be timed.
+        in_process_posts = _posting_in_process()
         redis = RedisServer()
         if BEFORE:
             subprocess.run(
@@ -309,7 +312,7 @@ def main():
             section = _post_rows(seeded["after"], servers["after"])
         for process in processes:
             _stop(process)
-        section += _posting_in_process()
+        section += in_process_posts
         print(
             f"\nPOST at N = {POST_SIZE} (HTTP: {loadgen.CONNECTIONS} clients, each post by a new "
             f"member; in-proc: bench/posting.py, {os.environ.get('BENCH_POST_ROUNDS', '40')} "
