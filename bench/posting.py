@@ -60,7 +60,8 @@ def measure(post, *, trusted: bool, parent=None) -> tuple[float, float, int]:
         member = make_user()
         if trusted:
             member.groups.add(group)
-        client.force_login(member)
+        # The backend a member's session names when they sign in (allauth's adapter picks it).
+        client.force_login(member, backend="accounts.backends.MemberBackend")
         data = {"body": f"A thought, number {number}.", "token": str(uuid.uuid4()), "notify": "on"}
         if parent is not None:
             data["parent"] = parent.pk

@@ -207,7 +207,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",  # staff: username and password, admin only
-    "allauth.account.auth_backends.AuthenticationBackend",  # members: social accounts
+    # Members: social accounts (allauth's, loading the member faster on every request).
+    "accounts.backends.MemberBackend",
+    # Sessions of members who signed in before MemberBackend existed name this one.
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "blog:home"

@@ -4,8 +4,9 @@ import importlib
 import json
 import os
 
+from allauth.account.auth_backends import AuthenticationBackend
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_backends
 from django.contrib.auth.models import Group
 from django.urls import NoReverseMatch, reverse
 
@@ -13,12 +14,19 @@ from tests.factories import make_moderator, make_post, make_thread, make_user
 
 wanted = json.loads(os.environ["BENCH_INPUT"])
 store = importlib.import_module(settings.SESSION_ENGINE).SessionStore
+# The backend a member's session names, as allauth's adapter picks it when they sign in: the first
+# that is allauth's own (or a subclass of it).
+MEMBERS_BACKEND = next(
+    f"{backend.__module__}.{type(backend).__name__}"
+    for backend in get_backends()
+    if isinstance(backend, AuthenticationBackend)
+)
 
 
 def session(user):
     s = store()
     s[SESSION_KEY] = str(user.pk)
-    s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    s[BACKEND_SESSION_KEY] = MEMBERS_BACKEND
     s[HASH_SESSION_KEY] = user.get_session_auth_hash()
     s.create()
     return s.session_key
