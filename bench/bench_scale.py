@@ -91,10 +91,7 @@ def _start_gunicorn(tree: Path, env: dict, log, app: str = "config.wsgi") -> Gun
     def answers():
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn in {tree} exited with {process.returncode}")
-        try:
-            return loadgen.fetch(port, "/healthz") is not None
-        except (OSError, RuntimeError):
-            return False
+        return _answers(port)
 
     wait_for(answers, seconds=30, what="gunicorn did not answer", interval=0.2)
     return Gunicorn(process, port)
@@ -185,6 +182,7 @@ def _through_deploy_nginx(size, seeded, server, limit_rps, scratch) -> Row:
 
 
 def _answers(port: int) -> bool:
+    """Whether a server on this port answers /healthz (anything but a refused connection)."""
     try:
         return loadgen.fetch(port, "/healthz") is not None
     except (OSError, RuntimeError):

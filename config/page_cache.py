@@ -258,6 +258,15 @@ SCOPES_REMEMBERED = 4096
 _scopes_by_path: dict[str, tuple] = {}
 
 
+def kept_with_versions(key: str, scopes) -> tuple[object, dict]:
+    """What is kept under key (or None) and the scopes' versions as the shared cache has them (a
+    scope never asked about is missing), in one round trip: whatever was kept is current only
+    while the versions it was kept with are these."""
+    version_keys = [version_key(scope) for scope in scopes]
+    found = cache.get_many([key, *version_keys])
+    return found.pop(key, None), found
+
+
 def cached_page(request) -> tuple[int, dict, bytes] | None:
     """The stored page for a cacheable request, while every scope it was rendered under still
     holds: (status, headers, body), or None. One round trip to the shared cache (the entry and
@@ -273,13 +282,11 @@ def cached_page(request) -> tuple[int, dict, bytes] | None:
         # Not a page of this site: the middleware below answers 400 (this runs before the
         # session exists, which the 400 page needs).
         return None
-    version_keys = [version_key(scope) for scope in scopes]
-    found = cache.get_many([key, *version_keys])
-    entry = found.pop(key, None)
+    entry, versions_now = kept_with_versions(key, scopes)
     if entry is None:
         return None
     versions, status, headers, digest = entry
-    if found != versions:
+    if versions != versions_now:
         return None
     body = stored_body(digest)
     return None if body is None else (status, headers, body)

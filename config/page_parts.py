@@ -28,11 +28,11 @@ from django.template.loader_tags import IncludeNode
 from config.page_cache import (
     address_key,
     is_canonical_address,
+    kept_with_versions,
     page_scopes,
     public_seconds_left,
     store_body,
     stored_body,
-    version_key,
     versions_are_current,
     versions_of,
 )
@@ -135,11 +135,9 @@ class PageInParts:
         # The entry and the scopes' versions in one round trip, read before anything is rendered:
         # a change committed meanwhile moves a version past the one a new skeleton is kept
         # under, and that skeleton is never used.
-        version_keys = [version_key(scope) for scope in scopes]
-        found = cache.get_many([self.key, *version_keys])
-        entry = found.pop(self.key, None)
+        entry, found = kept_with_versions(self.key, scopes)
         # A scope never asked about gets its first version (None while the cache is away).
-        self.versions = found if len(found) == len(version_keys) else versions_of(scopes)
+        self.versions = found if len(found) == len(scopes) else versions_of(scopes)
         if self.versions is not None and entry is not None and entry[0] == self.versions:
             _versions_kept, digest, marker, names = entry
             body = stored_body(digest)
