@@ -29,6 +29,7 @@ docs/scaling.md. Every process is stopped by its pid, also on Ctrl-C or SIGTERM.
 
 import json
 import os
+import runpy
 import shutil
 import signal
 import subprocess
@@ -82,9 +83,18 @@ class Gunicorn(NamedTuple):
         return self.process.pid
 
 
+def deployed_workers() -> list[str]:
+    """gunicorn's worker options as deploy/gunicorn.conf.py sets them (class, threads,
+    keep-alive), for every gunicorn the bench runs, before's code included: the figures are
+    those of a node as deployed. Not the whole file: its access log would be timed too."""
+    conf = runpy.run_path(str(BASE_DIR / "deploy" / "gunicorn.conf.py"))
+    options = ["--worker-class", conf["worker_class"], "--keep-alive", str(conf["keepalive"])]
+    return options + ["--threads", str(conf.get("threads", 1))]
+
+
 def _start_gunicorn(tree: Path, env: dict, log, app: str = "config.wsgi") -> Gunicorn:
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", app, "--workers", "2"]
+    command = [sys.executable, "-m", "gunicorn", app, "--workers", "2", *deployed_workers()]
     command += ["--bind", f"127.0.0.1:{port}"]
     process = subprocess.Popen(command, cwd=tree, env=env, stdout=log, stderr=log)
 
@@ -293,8 +303,9 @@ def main():
                 cwd=BASE_DIR, capture_output=True, text=True,
             ).stdout.strip()  # fmt: skip
             print(
-                f"Lectern {commit}{f' vs before = {BEFORE}' if BEFORE else ''}: gunicorn 2 sync "
-                f"workers, Redis, production settings; wrk -t2 -c{loadgen.CONNECTIONS} "
+                f"Lectern {commit}{f' vs before = {BEFORE}' if BEFORE else ''}: gunicorn 2 "
+                f"workers {' '.join(deployed_workers())}, Redis, production settings; "
+                f"wrk -t2 -c{loadgen.CONNECTIONS} "
                 f"{SECONDS:g} s per row; {os.cpu_count()} CPUs, load average {load_at_start:.1f} "
                 f"at the start"
             )

@@ -16,7 +16,8 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # a big machine does not open more database connections than Postgres allows (each worker has its
 # own pool of up to DATABASE_POOL_MAX_SIZE).
 workers = _int("GUNICORN_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 12))
-worker_class = "sync"
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = _int("GUNICORN_THREADS", 1)
 timeout = _int("GUNICORN_TIMEOUT", 30)  # a request running longer than this is killed
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 20)  # SIGTERM: finish in-flight requests
 # Sync workers close each connection after its response, so nginx's upstream keepalive does not

@@ -129,12 +129,30 @@ class PostgresServer:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def redis_caches(url: str) -> dict:
+    """settings.CACHES on the Redis at url, as config.settings makes them for REDIS_URL: "default"
+    ignores Redis's errors, "limits" raises them."""
+    from config.redis_connection import pool_options
+
+    options = {
+        "SOCKET_CONNECT_TIMEOUT": 0.5,
+        "SOCKET_TIMEOUT": 0.5,
+        "CONNECTION_POOL_KWARGS": pool_options(url),
+    }
+    backend = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": url}
+    return {
+        "default": {**backend, "OPTIONS": {**options, "IGNORE_EXCEPTIONS": True}},
+        "limits": {**backend, "OPTIONS": options},
+    }
+
+
 class RedisServer:
     """`redis-server` on 127.0.0.1:<port>, nothing written to disk."""
 
-    def __init__(self, *, folder: Path | None = None):
+    def __init__(self, *, folder: Path | None = None, options: tuple[str, ...] = ()):
         self.port = free_port()
         self.folder = folder  # its working folder (the current one if None)
+        self.options = options  # more of redis-server's command-line options
         self.process = None
         self.start()
 
@@ -157,6 +175,7 @@ class RedisServer:
             "--appendonly",
             "no",
             *(["--dir", str(self.folder)] if self.folder else []),
+            *self.options,
         ]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
 

@@ -18,7 +18,6 @@ from blog.models import Post
 from blog.services import post_publish, post_saved, post_unpublish
 from comments import services as comments
 from comments.models import Comment
-from config.redis_connection import pool_options
 from tests.factories import (
     make_author,
     make_comment,
@@ -29,7 +28,7 @@ from tests.factories import (
     make_user,
     signed_in,
 )
-from tests.servers import RedisServer
+from tests.servers import RedisServer, redis_caches
 
 pytestmark = pytest.mark.django_db
 
@@ -454,16 +453,7 @@ def paused_redis(settings):
     """The shared cache on a real Redis, and a way to pause it (it keeps what it holds) and let
     it go on, as a Redis that stops answering for a while does."""
     redis = RedisServer()
-    options = {
-        "SOCKET_CONNECT_TIMEOUT": 0.5,
-        "SOCKET_TIMEOUT": 0.5,
-        "CONNECTION_POOL_KWARGS": pool_options(redis.url),
-    }
-    backend = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": redis.url}
-    settings.CACHES = {
-        "default": {**backend, "OPTIONS": {**options, "IGNORE_EXCEPTIONS": True}},
-        "limits": {**backend, "OPTIONS": options},
-    }
+    settings.CACHES = redis_caches(redis.url)
 
     class Pause:
         def __enter__(self):

@@ -1,0 +1,111 @@
+"""A process's mirror of the page cache's small keys (config.cache_mirror), on a real Redis: it
+answers without asking Redis, and never answers with a value Redis no longer holds."""
+
+import os
+import signal
+import time
+
+import pytest
+from django.core.cache import caches
+
+from config import cache_mirror
+from config.cache_mirror import mirrored_many
+from tests.servers import RedisServer, redis_caches
+
+KEY = "pages:version:essay:on-stewardship"
+
+
+@pytest.fixture
+def redis(settings):
+    # DEBUG allowed from the loopback: one test stops Redis deleting expired keys by itself.
+    server = RedisServer(options=("--enable-debug-command", "local"))
+    # "limits" is another pool on the same Redis: its writes come as another process's would.
+    settings.CACHES = redis_caches(server.url)
+    yield server
+    server.process.send_signal(signal.SIGCONT)  # if a test left it paused
+    server.stop()
+
+
+def commands_run(server, command: str) -> int:
+    stats = caches["limits"].client.get_client().info("commandstats")
+    return stats.get(f"cmdstat_{command}", {}).get("calls", 0)
+
+
+def mirrored(key: str = KEY):
+    found = mirrored_many([key])
+    return "not trusted" if found is None else found.get(key, "absent")
+
+
+def test_a_key_read_once_is_answered_again_without_asking_redis(redis):
+    caches["default"].set(KEY, "v1", None)
+    assert mirrored() == "v1"
+    reads = commands_run(redis, "mget")
+
+    assert [mirrored() for _ in range(50)] == ["v1"] * 50
+
+    assert commands_run(redis, "mget") == reads
+
+
+def test_a_write_by_another_process_is_seen_by_the_very_next_read(redis):
+    other = caches["limits"]
+    seen = []
+    for version in range(200):
+        other.set(KEY, f"v{version}", None)
+        seen.append(mirrored())
+        seen.append(mirrored())  # the second from the mirror, until the next write
+    assert seen == [f"v{version}" for version in range(200) for _ in (1, 2)]
+
+
+def test_a_key_found_missing_is_seen_once_written_and_gone_once_deleted_or_flushed(redis):
+    other = caches["limits"]
+    assert mirrored() == "absent"
+    other.set(KEY, "written", None)
+    assert mirrored() == "written"
+    other.delete(KEY)
+    assert mirrored() == "absent"
+    other.set(KEY, "again", None)
+    assert mirrored() == "again"
+    other.client.get_client().flushdb()
+    assert mirrored() == "absent"
+
+
+def test_a_key_is_not_answered_past_its_expiry(redis):
+    raw = caches["limits"].client.get_client()
+    # Redis deletes an expired key (and says so) when it next looks: late, with many keys.
+    raw.execute_command("DEBUG", "SET-ACTIVE-EXPIRE", "0")
+    raw.set(caches["default"].make_key(KEY), caches["default"].client.encode("brief"), px=300)
+    assert mirrored() == "brief"
+    time.sleep(0.4)  # expired, not yet deleted: the mirror knows the deadline itself
+    assert mirrored() == "absent"
+
+
+def test_a_redis_that_stops_answering_is_not_trusted_for_long(redis):
+    caches["default"].set(KEY, "before the pause", None)
+    assert mirrored() == "before the pause"
+    os.kill(redis.process.pid, signal.SIGSTOP)
+    try:
+        # Nothing can tell the mirror what changes meanwhile (a network dropping packets): its
+        # copy is given up once Redis has not answered its PING for TRUST_SECONDS.
+        time.sleep(cache_mirror.PING_SECONDS + 0.05)
+        mirrored()  # sends the PING that goes unanswered
+        time.sleep(cache_mirror.TRUST_SECONDS + 0.05)
+        assert mirrored() == "not trusted"
+    finally:
+        os.kill(redis.process.pid, signal.SIGCONT)
+
+
+def test_a_restarted_redis_never_gets_the_old_value_served_and_the_mirror_comes_back(redis):
+    caches["default"].set(KEY, "old", None)
+    assert mirrored() == "old"
+
+    redis.stop()
+    redis.start()  # empty, on the same port
+    caches["limits"].set(KEY, "new", None)
+
+    assert mirrored() in ("not trusted", "new")
+    time.sleep(cache_mirror.RETRY_SECONDS + 0.1)
+    assert mirrored() in ("not trusted", "new")  # connects again; trusted from the next read
+    assert mirrored() == "new"
+    reads = commands_run(redis, "mget")
+    assert mirrored() == "new"
+    assert commands_run(redis, "mget") == reads  # answered by the mirror again
