@@ -25,9 +25,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.exceptions import DisallowedHost
-from django.core.handlers.wsgi import WSGIRequest
+from django.core.handlers.wsgi import WSGIRequest, get_str_from_wsgi
+from django.core.signals import setting_changed
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
+from django.http.cookie import parse_cookie
 from django.http.request import split_domain_port
 from django.utils import timezone
 from django.utils.autoreload import file_changed
@@ -98,7 +100,12 @@ def _forget_release(sender, file_path, **kwargs) -> None:
     release_fingerprint.cache_clear()  # the development server saw a file change
 
 
+def _forget_addresses(**kwargs) -> None:
+    _addresses.clear()  # hosts allowed, proxy headers trusted: settings overridden (tests)
+
+
 file_changed.connect(_forget_release, dispatch_uid="page_cache_release")
+setting_changed.connect(_forget_addresses, dispatch_uid="page_cache_addresses")
 
 
 def public_pages_changed(*scopes: str) -> None:
@@ -278,18 +285,30 @@ def _get_many(keys: list[str]) -> dict:
 
 def cached_page(request) -> tuple[int, dict, bytes] | None:
     """The stored page for a cacheable request, while every scope it was rendered under still
-    holds: (status, headers, body), or None. One round trip to the shared cache (the entry and
-    the scopes' versions together), none more while this process keeps the body."""
+    holds: (status, headers, body), or None. One round trip to the shared cache at most (the
+    entry and the scopes' versions together; none while this process's mirror holds them)."""
     if not _is_cacheable_request(request):
         return None
+    address = page_address(request)
+    return None if address is None else stored_at(*address)
+
+
+def page_address(request) -> tuple[str, list[str]] | None:
+    """The key a public page at this request's address is kept under, and its scopes; None for
+    any other address, and for a host this site does not serve (the middleware below answers
+    400: this runs before the session exists, which the 400 page needs)."""
     scopes = page_scopes(request.path_info)
-    if scopes is None or not versions_are_current():
+    if scopes is None:
         return None
     try:
-        key = address_key(request)
+        return address_key(request), scopes
     except DisallowedHost:
-        # Not a page of this site: the middleware below answers 400 (this runs before the
-        # session exists, which the 400 page needs).
+        return None
+
+
+def stored_at(key: str, scopes) -> tuple[int, dict, bytes] | None:
+    """The page kept under key while the scopes' versions are those it was kept with."""
+    if not versions_are_current():
         return None
     entry, versions_now = kept_with_versions(key, scopes)
     if entry is None:
@@ -312,15 +331,16 @@ def _reader_has(etag: str | None, if_none_match: str) -> bool:
     }
 
 
-def answer_for(request, status: int, headers: dict, body: bytes) -> tuple[int, dict, bytes]:
-    """What to send for a stored page: the page, or 304 when the reader's copy is current."""
-    if _reader_has(headers.get("ETag"), request.META.get("HTTP_IF_NONE_MATCH", "")):
+def answer_for(meta: dict, status: int, headers: dict, body: bytes) -> tuple[int, dict, bytes]:
+    """What to send for a stored page (meta: the request's WSGI environ): the page, or 304 when
+    the reader's copy is current."""
+    if _reader_has(headers.get("ETag"), meta.get("HTTP_IF_NONE_MATCH", "")):
         kept = {
             name: headers[name] for name in ("ETag", "Cache-Control", "Vary") if name in headers
         }
         return 304, kept, b""
     headers = {**headers, "Content-Length": str(len(body))}
-    return status, headers, b"" if request.method == "HEAD" else body
+    return status, headers, b"" if meta["REQUEST_METHOD"] == "HEAD" else body
 
 
 class PageCacheMiddleware:
@@ -337,7 +357,7 @@ class PageCacheMiddleware:
             return _own_if_it_sets_cookies(self.get_response(request))
         stored = None if request.META.get(LOOKED_UP) else cached_page(request)
         if stored is not None:
-            status, headers, body = answer_for(request, *stored)
+            status, headers, body = answer_for(request.META, *stored)
             response = HttpResponseNotModified() if status == 304 else HttpResponse(body, status)
             for name, value in headers.items():
                 response[name] = value
@@ -391,12 +411,8 @@ class CachedPagesFirst:
         stored = None
         if environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             try:
-                # A copy: WSGIRequest rewrites PATH_INFO and SCRIPT_NAME in its environ as decoded
-                # text, which Django, reading the WSGI server's latin-1 text again, would misread
-                # (a 500 for any character beyond latin-1, another path for an accented one).
-                request = WSGIRequest(environ.copy())
-                stored = cached_page(request)
-            except Exception:  # a bad Host, an odd address: Django answers it as it would
+                stored = _stored_for(environ)
+            except Exception:  # an odd address, a bad cookie: Django answers it as it would
                 stored = None
             else:
                 # Django's request shares this environ as its META: the middleware need not ask
@@ -404,9 +420,60 @@ class CachedPagesFirst:
                 environ[LOOKED_UP] = True
         if stored is None:
             return self.django_application(environ, start_response)
-        status, headers, body = answer_for(request, *stored)
+        status, headers, body = answer_for(environ, *stored)
         start_response(f"{status} {responses[status]}", list(headers.items()))
         return [body]
+
+
+def _stored_for(environ) -> tuple[int, dict, bytes] | None:
+    if "HTTP_COOKIE" in environ:
+        cookies = parse_cookie(get_str_from_wsgi(environ, "HTTP_COOKIE", ""))
+        if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+            return None
+    address = _known_address(environ)
+    return None if address is None else stored_at(*address)
+
+
+# What Django reads of the environ to tell a request's address (host, scheme, path): the same
+# values under the same settings make the same key, so each address's key and scopes are worked
+# out once per process (a WSGIRequest, the host checked against ALLOWED_HOSTS, a hash: most of
+# what a hit cost once the versions came from the mirror). Hosts refused are never remembered.
+ADDRESS_FIELDS = (
+    "wsgi.url_scheme",
+    "HTTP_HOST",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "SCRIPT_NAME",
+    "SCRIPT_URL",
+    "REDIRECT_URL",
+    "PATH_INFO",
+    "QUERY_STRING",
+)
+ADDRESSES_REMEMBERED = 4096
+_addresses: dict[tuple, tuple[str, list[str]]] = {}
+
+
+def _known_address(environ) -> tuple[str, list[str]] | None:
+    proxy_header = settings.SECURE_PROXY_SSL_HEADER
+    signature = (
+        release_fingerprint(),
+        proxy_header and environ.get(proxy_header[0]),
+        *(environ.get(field) for field in ADDRESS_FIELDS),
+    )
+    found = _addresses.get(signature)
+    if found is None:
+        # A copy: WSGIRequest rewrites PATH_INFO and SCRIPT_NAME in its environ as decoded
+        # text, which Django, reading the WSGI server's latin-1 text again, would misread (a
+        # 500 for any character beyond latin-1, another path for an accented one).
+        found = page_address(WSGIRequest(environ.copy()))
+        if found is not None:
+            with _local_lock:
+                if len(_addresses) >= ADDRESSES_REMEMBERED:
+                    _addresses.clear()  # bounded whatever addresses are asked for
+                _addresses[signature] = found
+    return found
 
 
 NOTHING_SCHEDULED = "none"

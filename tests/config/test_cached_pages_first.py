@@ -124,6 +124,34 @@ def test_a_member_a_stale_page_and_a_bad_host_go_through_django(client, essay, d
     assert bad_host[0].startswith("400")
 
 
+def test_a_readers_other_cookies_are_no_session_but_a_session_among_them_is(
+    client, essay, django_requests
+):
+    url = essay.get_absolute_url()
+    client.get(url)
+    client.force_login(make_user())
+    session = client.cookies["sessionid"].value
+    django_requests.clear()
+
+    reader = wsgi_get(url, cookie="theme=dark; consent=yes")
+    assert (reader[0], len(django_requests)) == ("200 OK", 0)
+    member = wsgi_get(url, cookie=f"theme=dark; sessionid={session}; consent=yes")
+    assert len(django_requests) == 1
+    assert member[1]["Cache-Control"].startswith("private")
+
+
+def test_a_host_no_longer_allowed_is_refused_though_its_pages_were_answered(
+    client, essay, settings
+):
+    url = essay.get_absolute_url()
+    client.get(url)
+    assert wsgi_get(url)[0] == "200 OK"  # answered in front: its address is known
+
+    settings.ALLOWED_HOSTS = ["lectern.example"]
+
+    assert wsgi_get(url)[0].startswith("400")
+
+
 def test_a_bad_host_is_a_400_not_a_500_for_readers_too(client, essay):
     url = essay.get_absolute_url()
     client.get(url)
