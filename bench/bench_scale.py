@@ -2,11 +2,12 @@
 
 One Postgres database (`lectern_bench_<pid>`, dropped afterwards), one Redis (the shared cache, as
 production), an essay per N (BENCH_SIZES, default 100,500,2000; a tenth of its comments awaiting
-moderation) and gunicorn with 2 sync workers on 127.0.0.1 running this checkout, production
-settings. Each row runs `wrk -t2 -c8` for BENCH_SECONDS (default 5):
+moderation) and gunicorn with 2 workers as deploy/gunicorn.conf.py runs them (threaded,
+connections kept open) on 127.0.0.1 running this checkout, production settings. Each row runs
+`wrk -t2 -c8` for BENCH_SECONDS (default 5):
 - nginx static: the very HTML as a file from nginx on loopback, the machine's limit; and
   nginx static gzip: the same, gzip-compressed on the fly for each request as deploy/'s nginx does;
-- gunicorn, same bytes: gunicorn as Lectern runs it (2 sync workers) answering the same bytes
+- gunicorn, same bytes: gunicorn as Lectern runs it (the same 2 workers) answering the same bytes
   from memory with no Django (bench/same_bytes.py): the Python server's own floor;
 - anonymous: a reader (from the page cache);
 - anonymous via nginx: the same, through deploy/'s nginx site file in front (its micro-cache

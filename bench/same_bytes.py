@@ -1,7 +1,7 @@
 """The least a gunicorn worker can do for a page: answer every request with the same bytes from
 memory, no Django. bench_scale runs it on the same gunicorn settings as Lectern, so that the
 table shows how much of the distance to nginx is the Python server's own cost (parsing the
-request, one connection per request with sync workers, copying the body) and how much is
+request, writing the response, copying the body) and how much is
 Lectern's. The page is read once from the file named by BENCH_PAGE_FILE."""
 
 import os

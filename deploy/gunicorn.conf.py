@@ -12,17 +12,21 @@ def _int(name: str, default: int) -> int:
 
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# Sync workers: Lectern's requests are short and database-bound. The usual 2 × cores + 1, capped so
-# a big machine does not open more database connections than Postgres allows (each worker has its
-# own pool of up to DATABASE_POOL_MAX_SIZE).
+# Threaded workers (gthread): a worker answers another request while one waits on Postgres or
+# Redis, and keeps nginx's upstream connections open between requests (keepalive below), where a
+# sync worker closes each after its response: a page-cache hit cost about half again as much CPU
+# with sync workers (docs/scaling.md). The usual 2 × cores + 1 workers, capped so a big machine
+# does not open more database connections than Postgres allows (each worker's pool opens at most
+# one connection per thread, up to DATABASE_POOL_MAX_SIZE).
 workers = _int("GUNICORN_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 12))
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
-threads = _int("GUNICORN_THREADS", 1)
-timeout = _int("GUNICORN_TIMEOUT", 30)  # a request running longer than this is killed
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = _int("GUNICORN_THREADS", 4)
+# A worker that stops answering its master for this long is killed and restarted. (With threads
+# this guards the worker, not each request: nginx's proxy_read_timeout bounds what a reader
+# waits, every call out of the app has its own timeout, and a worker is recycled now and then.)
+timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 20)  # SIGTERM: finish in-flight requests
-# Sync workers close each connection after its response, so nginx's upstream keepalive does not
-# reach them; this applies only if worker_class is changed to gthread.
-keepalive = 5
+keepalive = 5  # seconds an idle connection from nginx is kept open
 # Recycle workers now and then (memory creep), staggered so they never restart all at once.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
