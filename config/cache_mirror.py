@@ -123,11 +123,11 @@ class _Mirror:
             return False
         import redis
 
+        client = redis.Redis.from_url(
+            self.url, protocol=2, socket_timeout=0.5, socket_connect_timeout=0.5
+        )
+        connection = client.connection_pool.make_connection()
         try:
-            client = redis.Redis.from_url(
-                self.url, protocol=2, socket_timeout=0.5, socket_connect_timeout=0.5
-            )
-            connection = client.connection_pool.make_connection()
             connection.connect()
             connection.send_command("CLIENT", "ID")
             own_id = connection.read_response()
@@ -141,7 +141,15 @@ class _Mirror:
             sent_at = monotonic()
             connection.send_command("SUBSCRIBE", "__redis__:invalidate")
             connection.read_response()
+        except redis.ResponseError as error:
+            # A Redis older than 6, or one that refuses CLIENT (some hosted ones): it will not
+            # change its mind, so this process asks it every time, as without a mirror.
+            connection.disconnect()
+            self.failed_at = float("inf")
+            logger.warning("page cache mirror off: Redis refused client tracking (%s)", error)
+            return False
         except Exception as error:
+            connection.disconnect()
             self.failed_at = monotonic()
             logger.info("page cache mirror off for now: %s", error)
             return False

@@ -109,3 +109,21 @@ def test_a_restarted_redis_never_gets_the_old_value_served_and_the_mirror_comes_
     reads = commands_run(redis, "mget")
     assert mirrored() == "new"
     assert commands_run(redis, "mget") == reads  # answered by the mirror again
+
+
+def test_a_redis_refusing_client_tracking_is_asked_every_time_as_without_a_mirror(settings):
+    from config.page_cache import kept_with_versions, version_key
+
+    server = RedisServer(options=("--rename-command", "CLIENT", ""))  # as some hosted ones do
+    try:
+        settings.CACHES = redis_caches(server.url)
+        caches["limits"].set(version_key("site"), "v1", None)
+        assert [mirrored(version_key("site")) for _ in range(3)] == ["not trusted"] * 3
+
+        caches["limits"].set(version_key("site"), "v2", None)
+        assert kept_with_versions("pages:page:absent", ["site"]) == (
+            None,
+            {version_key("site"): "v2"},
+        )
+    finally:
+        server.stop()
