@@ -199,6 +199,18 @@ _mirror: _Mirror | None = None
 _setup_lock = threading.Lock()
 
 
+def forget_mirrored(keys) -> None:
+    """Drop these keys from this process's copy: it has just written them. (Redis's word comes
+    too, and has always come first when measured; this does not rely on it.)"""
+    mirror = _mirror
+    if mirror is not None:
+        backend = caches["default"]
+        with mirror.lock:
+            for key in keys:
+                mirror.entries.pop(backend.make_key(key), None)
+            mirror.drops += 1
+
+
 def mirrored_many(keys: list[str]) -> dict | None:
     """cache.get_many(keys) from this process's copy where it can be trusted, else None (the
     caller asks the cache). All keys must fall under MIRRORED."""

@@ -36,7 +36,7 @@ from django.utils.autoreload import file_changed
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 
-from config.cache_mirror import mirrored_many
+from config.cache_mirror import forget_mirrored, mirrored_many
 
 logger = logging.getLogger(__name__)
 
@@ -132,6 +132,7 @@ def _move_versions(scopes=()) -> bool:
         # The "limits" alias (the same store) raises where "default" would ignore a failure.
         store = caches["limits"] if "limits" in settings.CACHES else cache
         store.set_many({version_key(scope): uuid.uuid4().hex for scope in scopes}, None)
+        forget_mirrored(version_key(scope) for scope in scopes)
     except Exception:
         logger.warning("pages of %s could not be marked stale: trying again", sorted(scopes))
         with _local_lock:
