@@ -4,6 +4,7 @@ import contextlib
 import os
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -47,6 +48,16 @@ class MakeRun:
         return self.log.read_text(errors="replace")[-OUTPUT_SHOWN:]
 
 
+# make run started as a terminal starts it, Ctrl-C not ignored: a shell without job control
+# (pytest run in the background) starts commands with SIGINT ignored, which exec passes on.
+AS_FROM_A_TERMINAL = [
+    sys.executable,
+    "-c",
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execvp(sys.argv[1], sys.argv[1:])",
+]
+
+
 def start_make_run(pgdata: Path, port: int) -> MakeRun:
     # Its own session, as a terminal or process manager would start it; signals go to the group.
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_DEBUG"}}
@@ -55,7 +66,7 @@ def start_make_run(pgdata: Path, port: int) -> MakeRun:
         "w", dir=pgdata.parent, prefix="make-run-", suffix=".log", delete=False
     ) as log:
         process = subprocess.Popen(
-            ["make", "--no-print-directory", "run", f"PORT={port}"],
+            [*AS_FROM_A_TERMINAL, "make", "--no-print-directory", "run", f"PORT={port}"],
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -171,11 +182,6 @@ def restart_repeatedly(signal_number: int, pgdata: Path) -> None:
 def test_make_run_comes_up_after_being_stopped_by_every_signal_at_every_stage_of_its_start(
     data_folders,
 ):
-    # make run inherits this process's dispositions: a shell without job control starts background
-    # commands with SIGINT ignored, and the SIGINT stops would then hang instead of testing Ctrl-C.
-    assert signal.getsignal(signal.SIGINT) is not signal.SIG_IGN, (
-        "SIGINT is ignored here (pytest started in the background?): run it in the foreground"
-    )
     # One loop per signal, side by side (each on its own data folder and port) to keep the suite
     # short; within a loop every start follows the previous run's stop. The pool hands each
     # loop's exception back here, where it fails the test (raised in a thread, it would only be
