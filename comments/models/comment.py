@@ -299,10 +299,7 @@ class Comment(models.Model):
         return f"{self.display_name}: {self.body[:40]}"
 
     def save(self, *args, **kwargs):
-        self.body_html = render_comment_text(self.body)
-        if self._state.adding and self.parent_id is not None:
-            self.root_id = self.parent.root_id or self.parent_id
-            self.depth = self.parent.depth + 1
+        self.derive_fields()
         if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
         super().save(*args, **kwargs)
@@ -310,6 +307,14 @@ class Comment(models.Model):
     def get_absolute_url(self):
         # The permalink finds the page of the thread the comment is on (long essays page).
         return reverse("comments:permalink", args=[self.pk])
+
+    def derive_fields(self) -> None:
+        """What save() derives: the text's HTML, and a new reply's place in its thread (for
+        writers that store a new comment without save(): comments.services.posting)."""
+        self.body_html = render_comment_text(self.body)
+        if self._state.adding and self.parent_id is not None:
+            self.root_id = self.parent.root_id or self.parent_id
+            self.depth = self.parent.depth + 1
 
     @property
     def display_name(self) -> str:

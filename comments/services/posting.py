@@ -10,6 +10,7 @@ from http import HTTPStatus
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,13 +29,19 @@ from config.database.compiled import (
     TEXT_STAND_IN,
     TOKEN_STAND_IN,
     Statement,
+    as_dict,
+    as_instance,
+    bound,
+    compile_full_insert,
     compile_insert,
     compile_instances,
     compile_queryset,
-    fetch_all,
+    converted,
     fetch_instance,
-    fetch_one,
+    insert_new,
     run,
+    sent_together,
+    together,
 )
 from config.page_cache import essay_scope, public_pages_changed
 
@@ -52,12 +59,18 @@ def _lock_statement(trusted_group: str, counts_approved: bool) -> Statement:
         .filter(Exists(Post.objects.select_for_update().filter(pk=ESSAY_STAND_IN)))
     )
     suspended = Exists(Suspension.objects.active(now=Now()).filter(member=OuterRef("pk")))
-    return compile_queryset(policy.standing_of(users).annotate(is_suspended=suspended))
+    # The new comment's id, taken now (under the essay's lock, so ids still grow in the order
+    # an essay's comments are posted): the comment's row and the task that announces it are
+    # then written together, in one round trip. A refused post leaves a gap, as a rollback does.
+    next_id = RawSQL("nextval(pg_get_serial_sequence(%s, 'id'))", (Comment._meta.db_table,))
+    return compile_queryset(
+        policy.standing_of(users).annotate(is_suspended=suspended, new_comment_id=next_id)
+    )
 
 
-def _lock_post_and_author(post: Post, author) -> dict | None:
+def _lock_post_and_author(post: Post, author) -> tuple[Statement, tuple[str, list]]:
     """Lock the essay's row, then the member's, and read what the moderation policy and the
-    suspension check ask of the member: one statement. None when either row is gone."""
+    suspension check ask of the member: one statement (its rows go to _standing())."""
     # The essay's lock: as _lock_post (its stored public count stays exact, and moderators'
     # decisions on its comments, which take it too, wait). It sits in an uncorrelated
     # EXISTS, which Postgres runs once before it reaches the member's row: the essay is locked
@@ -67,7 +80,12 @@ def _lock_post_and_author(post: Post, author) -> dict | None:
     statement = _lock_statement(
         setting("COMMENTS_TRUSTED_GROUP"), setting("COMMENTS_AUTO_APPROVE_AFTER") > 0
     )
-    standing = fetch_one(statement, {ESSAY_STAND_IN: post.pk, MEMBER_STAND_IN: author.pk})
+    return statement, bound(statement, {ESSAY_STAND_IN: post.pk, MEMBER_STAND_IN: author.pk})
+
+
+def _standing(author, statement: Statement, rows: list[list]) -> dict | None:
+    """What the lock statement read of the member, or None when the essay or member is gone."""
+    standing = as_dict(statement, rows)
     if standing is None:
         return None
     author._moderator_cache = standing["is_moderator_now"]  # as is_moderator() keeps it
@@ -109,14 +127,17 @@ def _parent_statement() -> Statement:
     )
 
 
-def _current_parent(*, post: Post, author, parent: Comment | int | None) -> Comment | None:
-    # Read here, under the essay's lock, whatever the caller holds: moderators' decisions take
+def _parent_read(parent: Comment | int) -> tuple[Statement, tuple[str, list]]:
+    # Read again, under the essay's lock, whatever the caller holds: moderators' decisions take
     # that lock too, so the status checked is the one the reply is stored against. With its
     # author: the JSON answer says whom the reply answers.
-    if parent is None:
-        return None
     parent_id = parent.pk if isinstance(parent, Comment) else parent
-    parent = fetch_instance(_parent_statement(), {COMMENT_STAND_IN: parent_id})
+    statement = _parent_statement()
+    return statement, bound(statement, {COMMENT_STAND_IN: parent_id})
+
+
+def _checked_parent(*, post: Post, author, parent: Comment | None) -> Comment | None:
+    # `parent`: the row _parent_read() found under the lock, or None.
     unavailable = _("The comment you are replying to is not available.")
     if parent is None:
         raise CommentRefused(unavailable)
@@ -138,7 +159,7 @@ def _same_text(one: str, other: str) -> bool:
     return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
 
 
-def _history(*, post: Post, author, token) -> list[tuple]:
+def _history(*, post: Post, author, token) -> tuple[Statement, tuple[str, list]]:
     # The member's comments that the token, pace, flood and duplicate checks need, in one query
     # after the member's lock (so it sees their submission that held it): (pk, post id, body,
     # created_at, submission token).
@@ -147,7 +168,8 @@ def _history(*, post: Post, author, token) -> list[tuple]:
     values = {MEMBER_STAND_IN: author.pk, ESSAY_STAND_IN: post.pk, NOW_STAND_IN: since}
     if token is not None:
         values[TOKEN_STAND_IN] = token
-    return fetch_all(_history_statement(with_token=token is not None), values)
+    statement = _history_statement(with_token=token is not None)
+    return statement, bound(statement, values)
 
 
 @functools.cache
@@ -215,22 +237,38 @@ def comment_submit(
 def _submit(post, author, body, parent, token, notify_on_approval) -> Comment:
     closed = CommentRefused(_("Comments are closed on this essay."), status=HTTPStatus.FORBIDDEN)
     with transaction.atomic():
-        standing = _lock_post_and_author(post, author)
+        # What the checks read, in one round trip: the lock, then the member's history and the
+        # reply's parent. Postgres runs each after the one before, so the two reads come after
+        # the locks are held and see what a submission that held them committed.
+        reads = [
+            _lock_post_and_author(post, author),
+            _history(post=post, author=author, token=token),
+        ]
+        if parent is not None:
+            reads.append(_parent_read(parent))
+        found = together(*(step for _, step in reads))
+        lock_rows, history, *parent_rows = (
+            converted(statement, rows) for (statement, _), rows in zip(reads, found, strict=True)
+        )
+        standing = _standing(author, reads[0][0], lock_rows)
         if standing is None:
             raise closed  # the essay was deleted meanwhile
         if standing["is_suspended"]:
             refuse_if_suspended(author)
-        history = _history(post=post, author=author, token=token)
         earlier = next((row[0] for row in history if token is not None and row[4] == token), None)
         if earlier is not None:
             return Comment.objects.get(pk=earlier)
         if not post.comments_are_open():
             raise closed
         validate_body(body)
-        parent = _current_parent(post=post, author=author, parent=parent)
+        if parent is not None:
+            parent = _checked_parent(
+                post=post, author=author, parent=as_instance(reads[2][0], parent_rows[0])
+            )
         _check_pace(post=post, author=author, body=body, history=history)
         decision = policy.decide(author=author, body=body, standing=standing)
         comment = Comment(
+            pk=standing["new_comment_id"],
             post=post,
             author=author,
             parent=parent,
@@ -240,7 +278,7 @@ def _submit(post, author, body, parent, token, notify_on_approval) -> Comment:
             submission_token=token,
             notify_on_approval=notify_on_approval,
         )
-        comment.save()
+        comment.derive_fields()
         values = {
             COMMENT_STAND_IN: comment.pk,
             MEMBER_STAND_IN: author.pk,
@@ -248,16 +286,28 @@ def _submit(post, author, body, parent, token, notify_on_approval) -> Comment:
             SECOND_TEXT_STAND_IN: decision.reason,
             NOW_STAND_IN: timezone.now(),
         }
-        run(_submitted_statement(), values)  # its audit event
+        # Every write in one round trip: the comment (as save() would store it), its audit
+        # event, and what its status causes (the essay's count, the task row of its mail).
+        with sent_together():
+            insert_new(_comment_insert(), comment)
+            run(_submitted_statement(), values)
+            if comment.is_public():
+                # Counted up rather than again: the essay's lock keeps the stored count exact.
+                post.public_comment_added()
+                announcements.comment_published(comment)
+            elif comment.status == Comment.Status.PENDING:
+                notifications.comments_waiting()
         if comment.is_public():
-            # Counted up rather than again: the essay's lock keeps the stored count exact.
-            post.public_comment_added()
-            public_pages_changed(essay_scope(post), "lists")
-            announcements.comment_published(comment)
+            public_pages_changed(essay_scope(post), "lists")  # after the commit, in the cache
         elif comment.status == Comment.Status.PENDING:
-            notifications.comments_waiting()
             waiting.waiting_changed()  # after the commit, in the cache: no query
     return comment
+
+
+@functools.cache
+def _comment_insert():
+    # Compiled once per process (see config.database.compiled): every post stores one.
+    return compile_full_insert(Comment)
 
 
 @functools.cache

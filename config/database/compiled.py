@@ -8,11 +8,13 @@ back through the same converters Django would apply. Postgres prepares each once
 (config.database.base.PreparedCursor), so it is not planned on every run either."""
 
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.db import connection
-from django.db.models import sql
+from django.db.models import signals, sql
 
 # Stand-ins for the essay's, the member's and a comment's ids, for "now", for a token and for a
 # text (with a NUL character, which no text stored in Postgres holds).
@@ -87,24 +89,115 @@ def compile_insert(instance) -> Statement:
     return Statement(insert_sql, tuple(params), (), ())
 
 
+@dataclass(frozen=True)
+class Insert:
+    sql: str
+    fields: tuple  # the model's concrete fields, in the statement's order
+
+
+def compile_full_insert(model) -> Insert:
+    """Saving a new `model` instance with every column given, its primary key included (no
+    RETURNING), as Django would run it: for inserting(), which takes each value from the
+    instance as Django's insert does (pre_save, so auto_now fields get theirs)."""
+    fields = tuple(model._meta.local_concrete_fields)
+    if any(field.generated for field in fields):
+        raise ValueError(f"{model._meta.label} has generated fields")
+    query = sql.InsertQuery(model)
+    query.insert_values(fields, [model()])
+    [(insert_sql, _)] = query.get_compiler(using=model._default_manager.db).as_sql()
+    return Insert(insert_sql, fields)
+
+
+def inserting(insert: Insert, instance) -> tuple[str, list]:
+    """The statement and values that store `instance` (its primary key set) through `insert`."""
+    values = []
+    for field in insert.fields:
+        value = field.pre_save(instance, add=True)
+        if hasattr(value, "resolve_expression"):
+            raise ValueError(f"{field.name}: an expression, not a value")
+        values.append(field.get_db_prep_save(value, connection=connection))
+    return insert.sql, values
+
+
+def insert_new(insert: Insert, instance) -> None:
+    """Store a new `instance` (its primary key set) through `insert` with run(), as save() would:
+    the pre_save and post_save signals sent around it (inside sent_together(), post_save once
+    the statement is queued), the instance then marked as stored."""
+    model, alias = type(instance), connection.alias
+    signals.pre_save.send(
+        sender=model, instance=instance, raw=False, using=alias, update_fields=None
+    )
+    run(inserting(insert, instance))
+    instance._state.adding, instance._state.db = False, alias
+    signals.post_save.send(
+        sender=model, instance=instance, created=True, update_fields=None, raw=False, using=alias
+    )
+
+
+def bound(statement: Statement, values: dict) -> tuple[str, list]:
+    """The statement and its values, each stand-in replaced by this request's value."""
+    return statement.sql, [
+        values.get(p, p) if type(p) in STAND_IN_TYPES else p for p in statement.params
+    ]
+
+
 def _bound(statement: Statement, values: dict) -> list:
-    return [values.get(p, p) if type(p) in STAND_IN_TYPES else p for p in statement.params]
+    return bound(statement, values)[1]
 
 
-def run(statement: Statement, values: dict) -> int:
-    """Run a compiled statement that returns no rows (an insert, an update): how many rows it
-    wrote."""
+# The statements run() was given inside a sent_together() block, waiting to be sent.
+_waiting: ContextVar[list | None] = ContextVar("waiting", default=None)
+
+
+@contextmanager
+def sent_together():
+    """Writes run() is given in the block (statements returning no rows) are sent when it ends,
+    in one round trip (see together()); run() returns None for them. Errors are raised when the
+    block ends."""
+    waiting = []
+    token = _waiting.set(waiting)
+    try:
+        yield
+    finally:
+        _waiting.reset(token)
+    if waiting:
+        together(*waiting)
+
+
+def run(statement: Statement | tuple[str, list], values: dict | None = None) -> int | None:
+    """Run a compiled statement that returns no rows (an insert, an update), or a (sql, values)
+    pair from inserting() or bound(): how many rows it wrote (None inside sent_together())."""
+    step = statement if values is None else bound(statement, values)
+    waiting = _waiting.get()
+    if waiting is not None:
+        waiting.append(step)
+        return None
     with connection.prepared_cursor() as cursor:
-        cursor.execute(statement.sql, _bound(statement, values))
+        cursor.execute(*step)
         return cursor.rowcount
 
 
-def _rows(statement: Statement, values: dict, *, many: bool) -> list[list]:
-    # Prepared: Postgres plans each statement once per connection, not on every run (planning
-    # the posting lock's subqueries took several times as long as running them).
-    with connection.prepared_cursor() as cursor:
-        cursor.execute(statement.sql, _bound(statement, values))
-        rows = cursor.fetchall() if many else cursor.fetchmany(1)
+def together(*steps: tuple[str, list]) -> list[list[tuple]]:
+    """Run (sql, values) statements in one round trip, prepared as run() and the fetch functions
+    do: each one's rows (raw: see converted()), in order.
+
+    psycopg's pipeline mode sends them at once; Postgres still runs each after the one before it
+    has finished, with its own snapshot, exactly as if they were sent one by one (a statement
+    after one that waits for a lock sees what the lock's holder committed). Any error is raised
+    (as Django's) when they have all come back; the transaction is then lost as usual."""
+    cursors = [connection.prepared_cursor() for _ in steps]  # connects if need be
+    try:
+        with connection.wrap_database_errors, connection.connection.pipeline():
+            for cursor, step in zip(cursors, steps, strict=True):
+                cursor.execute(*step)
+        return [cursor.fetchall() if cursor.description else [] for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            cursor.close()
+
+
+def converted(statement: Statement, rows) -> list[list]:
+    """Rows of `statement` through the converters Django would apply to them."""
     rows = [list(row) for row in rows]
     for row in rows:
         for position, functions, expression in statement.converters:
@@ -113,11 +206,24 @@ def _rows(statement: Statement, values: dict, *, many: bool) -> list[list]:
     return rows
 
 
+def _rows(statement: Statement, values: dict, *, many: bool) -> list[list]:
+    # Prepared: Postgres plans each statement once per connection, not on every run (planning
+    # the posting lock's subqueries took several times as long as running them).
+    with connection.prepared_cursor() as cursor:
+        cursor.execute(statement.sql, _bound(statement, values))
+        rows = cursor.fetchall() if many else cursor.fetchmany(1)
+    return converted(statement, rows)
+
+
+def as_dict(statement: Statement, rows: list[list]) -> dict | None:
+    """The first of `statement`'s converted rows by column name, or None."""
+    return dict(zip(statement.columns, rows[0], strict=True)) if rows else None
+
+
 def fetch_one(statement: Statement, values: dict) -> dict | None:
     """Run a compiled statement with each stand-in replaced by its value: its first row by
     column name, or None."""
-    rows = _rows(statement, values, many=False)
-    return dict(zip(statement.columns, rows[0], strict=True)) if rows else None
+    return as_dict(statement, _rows(statement, values, many=False))
 
 
 def fetch_all(statement: Statement, values: dict) -> list[tuple]:
@@ -129,7 +235,12 @@ def fetch_instance(statement: Statement, values: dict):
     """Run a statement of compile_instances(): the first row's model instance, with its related
     instances in place (as select_related() leaves them) and its annotations as attributes (as
     annotate() leaves them), or None."""
-    rows = _rows(statement, values, many=False)
+    return as_instance(statement, _rows(statement, values, many=False))
+
+
+def as_instance(statement: Statement, rows: list[list]):
+    """The model instance of the first of converted rows of a compile_instances() statement, as
+    fetch_instance() makes it, or None."""
     if not rows:
         return None
     row, ((model, names, start, end), related) = rows[0], statement.instances
