@@ -56,13 +56,18 @@ def _parent_to_show(request, *, post, parent_id):
     return node_from_comment(parent, viewer=request.user) if parent else None
 
 
-@require_POST
-def comment_create(request, post_id):
-    """Post a comment or a reply (the parent travels in the form)."""
+def _essay_or_404(post_id):
     post = services.essay_to_post_on(post_id)
     if post is None:
         raise Http404
+    return post
+
+
+@require_POST
+def comment_create(request, post_id):
+    """Post a comment or a reply (the parent travels in the form)."""
     if not request.user.is_authenticated:
+        post = _essay_or_404(post_id)
         if wants_json(request):
             return JsonResponse(
                 {"message": _("Please log in to comment.")}, status=HTTPStatus.FORBIDDEN
@@ -73,7 +78,7 @@ def comment_create(request, post_id):
         message = " ".join(error for errors in form.errors.values() for error in errors)
         return _refused(
             request,
-            post=post,
+            post=_essay_or_404(post_id),
             parent=None,
             form=form,
             message=message,
@@ -81,26 +86,33 @@ def comment_create(request, post_id):
         )
     data = form.cleaned_data
     try:
-        # The parent goes by its id: the service reads it once, under its lock.
+        # The essay and the parent go by their ids: the service reads them with its other
+        # reads, in one round trip (a missing essay is still a 404, as on the refusals above).
         comment = services.comment_submit(
-            post=post,
+            post=post_id,
             author=request.user,
             body=data["body"],
             parent=data["parent"],
             token=data["token"],
             notify_on_approval=data["notify"],
         )
+    except services.EssayNotFound:
+        raise Http404 from None
     except services.CommentRefused as refusal:
-        return _refused(
+        if wants_json(request):
+            return JsonResponse({"message": refusal.message}, status=refusal.status)
+        # The page shows the form again, under the essay's title and the comment replied to.
+        post = _essay_or_404(post_id)
+        return _form_page(
             request,
             post=post,
             parent=_parent_to_show(request, post=post, parent_id=data["parent"]),
             form=form,
-            message=refusal.message,
             status=refusal.status,
+            message=refusal.message,
         )
     if data["follow"]:
-        following.essay_follow(member=request.user, post=post)
+        following.essay_follow(member=request.user, post=comment.post)
     notice = (
         _("Your comment is published.")
         if comment.is_public()

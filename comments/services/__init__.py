@@ -17,10 +17,11 @@ from comments.services.decisions import (
 from comments.services.own_comments import comment_edit, comment_withdraw
 from comments.services.posting import comment_submit, essay_to_post_on
 from comments.services.public_count import refresh_public_count
-from comments.services.refusals import CommentRefused
+from comments.services.refusals import CommentRefused, EssayNotFound
 
 __all__ = [
     "CommentRefused",
+    "EssayNotFound",
     "comment_approve",
     "comment_edit",
     "comment_mark_spam",

@@ -19,7 +19,12 @@ from blog.models import Post
 from comments import announcements, notifications, policy, waiting
 from comments.conf import setting
 from comments.models import Comment, ModerationEvent, Suspension, is_moderator
-from comments.services.refusals import CommentRefused, refuse_if_suspended, validate_body
+from comments.services.refusals import (
+    CommentRefused,
+    EssayNotFound,
+    refuse_if_suspended,
+    validate_body,
+)
 from config.database.compiled import (
     COMMENT_STAND_IN,
     ESSAY_STAND_IN,
@@ -68,7 +73,7 @@ def _lock_statement(trusted_group: str, counts_approved: bool) -> Statement:
     )
 
 
-def _lock_post_and_author(post: Post, author) -> tuple[Statement, tuple[str, list]]:
+def _lock_post_and_author(post_id: int, author) -> tuple[Statement, tuple[str, list]]:
     """Lock the essay's row, then the member's, and read what the moderation policy and the
     suspension check ask of the member: one statement (its rows go to _standing())."""
     # The essay's lock: as _lock_post (its stored public count stays exact, and moderators'
@@ -80,7 +85,7 @@ def _lock_post_and_author(post: Post, author) -> tuple[Statement, tuple[str, lis
     statement = _lock_statement(
         setting("COMMENTS_TRUSTED_GROUP"), setting("COMMENTS_AUTO_APPROVE_AFTER") > 0
     )
-    return statement, bound(statement, {ESSAY_STAND_IN: post.pk, MEMBER_STAND_IN: author.pk})
+    return statement, bound(statement, {ESSAY_STAND_IN: post_id, MEMBER_STAND_IN: author.pk})
 
 
 def _standing(author, statement: Statement, rows: list[list]) -> dict | None:
@@ -114,9 +119,11 @@ def _essay_statement() -> Statement:
 
 def essay_to_post_on(post_id: int) -> Post | None:
     """The published essay a comment is posted on (what posting needs of it), or None."""
-    return fetch_instance(
-        _essay_statement(), {ESSAY_STAND_IN: post_id, NOW_STAND_IN: timezone.now()}
-    )
+    return fetch_instance(*_essay_read(post_id))
+
+
+def _essay_read(post_id: int) -> tuple[Statement, dict]:
+    return _essay_statement(), {ESSAY_STAND_IN: post_id, NOW_STAND_IN: timezone.now()}
 
 
 @functools.cache
@@ -159,13 +166,13 @@ def _same_text(one: str, other: str) -> bool:
     return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
 
 
-def _history(*, post: Post, author, token) -> tuple[Statement, tuple[str, list]]:
+def _history(*, post_id: int, author, token) -> tuple[Statement, tuple[str, list]]:
     # The member's comments that the token, pace, flood and duplicate checks need, in one query
     # after the member's lock (so it sees their submission that held it): (pk, post id, body,
     # created_at, submission token).
     window = max(setting("COMMENTS_RATE_WINDOW"), setting("COMMENTS_FLOOD_SECONDS"))
     since = timezone.now() - timedelta(seconds=window)
-    values = {MEMBER_STAND_IN: author.pk, ESSAY_STAND_IN: post.pk, NOW_STAND_IN: since}
+    values = {MEMBER_STAND_IN: author.pk, ESSAY_STAND_IN: post_id, NOW_STAND_IN: since}
     if token is not None:
         values[TOKEN_STAND_IN] = token
     statement = _history_statement(with_token=token is not None)
@@ -212,7 +219,7 @@ def _check_pace(*, post: Post, author, body: str, history: list[tuple]) -> None:
 
 def comment_submit(
     *,
-    post: Post,
+    post: Post | int,
     author,
     body: str,
     parent: Comment | int | None = None,
@@ -221,7 +228,9 @@ def comment_submit(
 ) -> Comment:
     """Store a member's comment with the status the moderation policy gives it.
 
-    `parent`: the comment replied to, or its id (read again either way, under the lock). A
+    `post`: the essay, or its id: then the published essay is read (as essay_to_post_on() reads
+    it) with the checks' reads, in the same round trip, and EssayNotFound raised if there is
+    none. `parent`: the comment replied to, or its id (read again either way, under the lock). A
     second submission with the same token (a double click) returns the first comment."""
     if author is None or not author.is_authenticated or not author.is_active:
         raise CommentRefused(_("Please log in to comment."), status=HTTPStatus.FORBIDDEN)
@@ -237,33 +246,47 @@ def comment_submit(
 def _submit(post, author, body, parent, token, notify_on_approval) -> Comment:
     closed = CommentRefused(_("Comments are closed on this essay."), status=HTTPStatus.FORBIDDEN)
     with transaction.atomic():
-        # What the checks read, in one round trip: the lock, then the member's history and the
-        # reply's parent. Postgres runs each after the one before, so the two reads come after
-        # the locks are held and see what a submission that held them committed.
-        reads = [
-            _lock_post_and_author(post, author),
-            _history(post=post, author=author, token=token),
-        ]
+        # What the checks read, in one round trip: the lock, then the essay (unless the caller
+        # has it), the member's history and the reply's parent. Postgres runs each after the one
+        # before, so the reads come after the locks are held and see what a submission that held
+        # them committed.
+        post_id = post.pk if isinstance(post, Post) else post
+        reads = {
+            "standing": _lock_post_and_author(post_id, author),
+            "history": _history(post_id=post_id, author=author, token=token),
+        }
+        if not isinstance(post, Post):
+            statement, values = _essay_read(post_id)
+            reads["essay"] = statement, bound(statement, values)
         if parent is not None:
-            reads.append(_parent_read(parent))
-        found = together(*(step for _, step in reads))
-        lock_rows, history, *parent_rows = (
-            converted(statement, rows) for (statement, _), rows in zip(reads, found, strict=True)
-        )
-        standing = _standing(author, reads[0][0], lock_rows)
+            reads["parent"] = _parent_read(parent)
+        found = together(*(step for _, step in reads.values()))
+        rows = {
+            name: converted(statement, found_rows)
+            for (name, (statement, _)), found_rows in zip(reads.items(), found, strict=True)
+        }
+        if "essay" in rows:
+            post = as_instance(reads["essay"][0], rows["essay"])
+            if post is None:
+                raise EssayNotFound
+        standing = _standing(author, reads["standing"][0], rows["standing"])
         if standing is None:
             raise closed  # the essay was deleted meanwhile
         if standing["is_suspended"]:
             refuse_if_suspended(author)
+        history = rows["history"]
         earlier = next((row[0] for row in history if token is not None and row[4] == token), None)
         if earlier is not None:
-            return Comment.objects.get(pk=earlier)
+            earlier = Comment.objects.get(pk=earlier)
+            if earlier.post_id == post.pk:
+                earlier.post = post  # as the caller's answer shows it, without reading it again
+            return earlier
         if not post.comments_are_open():
             raise closed
         validate_body(body)
         if parent is not None:
             parent = _checked_parent(
-                post=post, author=author, parent=as_instance(reads[2][0], parent_rows[0])
+                post=post, author=author, parent=as_instance(reads["parent"][0], rows["parent"])
             )
         _check_pace(post=post, author=author, body=body, history=history)
         decision = policy.decide(author=author, body=body, standing=standing)

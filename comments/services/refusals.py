@@ -20,6 +20,10 @@ class CommentRefused(Exception):
         self.status = status
 
 
+class EssayNotFound(Exception):
+    """No published essay has the id a comment was posted to (the view answers 404)."""
+
+
 def refuse_if_suspended(member) -> None:
     """A suspended member reads, but does not post, edit, reply or report: say why."""
     suspension = active_suspension(member)
