@@ -8,7 +8,7 @@ from datetime import timedelta
 from http import HTTPStatus
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, NotSupportedError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Now
@@ -25,6 +25,7 @@ from comments.services.refusals import (
     refuse_if_suspended,
     validate_body,
 )
+from config.database.base import is_stale_plan
 from config.database.compiled import (
     COMMENT_STAND_IN,
     ESSAY_STAND_IN,
@@ -235,7 +236,15 @@ def comment_submit(
     if author is None or not author.is_authenticated or not author.is_active:
         raise CommentRefused(_("Please log in to comment."), status=HTTPStatus.FORBIDDEN)
     try:
-        return _submit(post, author, body, parent, token, notify_on_approval)
+        try:
+            return _submit(post, author, body, parent, token, notify_on_approval)
+        except NotSupportedError as error:
+            if not is_stale_plan(error):
+                raise
+            # A migration (another process, while the site serves) changed the type of a column
+            # a prepared read returns: the transaction is lost, nothing of it stored, and its
+            # rollback made psycopg forget the statements prepared here. Once more, prepared anew.
+            return _submit(post, author, body, parent, token, notify_on_approval)
     except IntegrityError:
         if token is None:
             raise

@@ -10,6 +10,12 @@ from psycopg.pq import Format, TransactionStatus
 from config.database.pool import ServerAwarePool
 
 
+def is_stale_plan(error: Exception) -> bool:
+    """Whether Postgres refused a statement prepared before a migration changed the type of a
+    column it returns (it does so on each connection that prepared it, until prepared anew)."""
+    return "cached plan must not change result type" in str(error)
+
+
 class PreparedCursor(base.ServerBindingCursor):
     """Binds its parameters on the server and has each statement prepared there (by psycopg,
     once per connection and statement), so that Postgres parses and plans it once rather than
@@ -24,8 +30,8 @@ class PreparedCursor(base.ServerBindingCursor):
             # prepared again. Outside a transaction, forget every statement prepared here (psycopg
             # forgets them too when it sees this command) and run it once more, prepared anew.
             # Inside one, the transaction is lost; its rollback makes psycopg forget them.
-            stale = "cached plan must not change result type" in str(error)
-            if not stale or self.connection.info.transaction_status != TransactionStatus.IDLE:
+            idle = self.connection.info.transaction_status == TransactionStatus.IDLE
+            if not is_stale_plan(error) or not idle:
                 raise
             self.connection.execute("DEALLOCATE ALL")
             return super().execute(query, params, prepare=True, binary=binary)

@@ -3,6 +3,7 @@ working when a migration, run by another process while the site serves, changes 
 column they return: Postgres then refuses the prepared plan ("cached plan must not change result
 type") on every pooled connection that prepared it, until that connection is closed."""
 
+import uuid
 from http import HTTPStatus
 
 import psycopg
@@ -65,3 +66,27 @@ def test_an_essay_page_kept_as_a_skeleton_is_served_after_a_migration(client, lo
 
     assert [page.status_code for page in before + after] == [HTTPStatus.OK] * 4
     assert all(b"On Bridges" in page.content for page in after)
+
+
+def test_members_post_comments_after_a_migration_changes_a_column_their_post_reads(
+    client, longer_titles
+):
+    # Posting reads the essay inside its transaction, prepared: a refused plan there loses the
+    # transaction, which is then run once more (nothing of it was stored).
+    post = make_post(title="On Bridges")
+    client.force_login(make_user())
+    url = reverse("comments:create", args=[post.pk])
+    posted = []
+
+    def post_one(number):
+        data = {"body": f"Thought number {number}.", "token": uuid.uuid4()}
+        response = client.post(url, data, headers={"accept": "application/json"})
+        posted.append(response.status_code)
+
+    post_one(1)  # the posting statements prepared on this connection
+    longer_titles()
+    post_one(2)
+    post_one(3)
+
+    assert posted == [HTTPStatus.CREATED] * 3
+    assert post.comments.count() == 3
