@@ -5,7 +5,9 @@ or post, that costs more CPU than the database takes to answer. Each is built on
 stand-in values (numbers no row has, a moment no clock shows, a token no form sends) and run
 with the stand-ins replaced by the request's values. Every value stays a parameter, and rows come
 back through the same converters Django would apply. Postgres prepares each once per connection
-(config.database.base.PreparedCursor), so it is not planned on every run either."""
+(config.database.base.PreparedCursor), so it is not planned on every run either. Statements that
+need not wait for each other's answers can travel in one round trip (together(), sent_together()).
+"""
 
 import uuid
 from contextlib import contextmanager
