@@ -48,8 +48,8 @@ from config.database.compiled import (
     fetch_instance,
     insert_new,
     run,
-    sent_together,
     together,
+    written_as_one,
 )
 from config.page_cache import essay_scope, public_pages_changed
 
@@ -320,9 +320,10 @@ def _submit(post, author, body, parent, token, notify_on_approval) -> Comment:
             SECOND_TEXT_STAND_IN: decision.reason,
             NOW_STAND_IN: timezone.now(),
         }
-        # Every write in one round trip: the comment (as save() would store it), its audit
-        # event, and what its status causes (the essay's count, the task row of its mail).
-        with sent_together():
+        # Every write in one statement: the comment (as save() would store it), its audit event,
+        # and what its status causes (the essay's count, the task row of its mail). None depends
+        # on another's effect (the event's reference to the comment is checked at the commit).
+        with written_as_one():
             insert_new(_comment_insert(), comment)
             run(_submitted_statement(), values)
             if comment.is_public():

@@ -6,7 +6,8 @@ stand-in values (numbers no row has, a moment no clock shows, a token no form se
 with the stand-ins replaced by the request's values. Every value stays a parameter, and rows come
 back through the same converters Django would apply. Postgres prepares each once per connection
 (config.database.base.PreparedCursor), so it is not planned on every run either. Statements that
-need not wait for each other's answers can travel in one round trip (together(), sent_together()).
+need not wait for each other's answers travel in one round trip (together()); independent writes
+can be one statement (written_as_one()).
 """
 
 import uuid
@@ -123,7 +124,7 @@ def inserting(insert: Insert, instance) -> tuple[str, list]:
 
 def insert_new(insert: Insert, instance) -> None:
     """Store a new `instance` (its primary key set) through `insert` with run(), as save() would:
-    the pre_save and post_save signals sent around it (inside sent_together(), post_save once
+    the pre_save and post_save signals sent around it (inside written_as_one(), post_save once
     the statement is queued), the instance then marked as stored."""
     model, alias = type(instance), connection.alias
     signals.pre_save.send(
@@ -147,15 +148,19 @@ def _bound(statement: Statement, values: dict) -> list:
     return bound(statement, values)[1]
 
 
-# The statements run() was given inside a sent_together() block, waiting to be sent.
+# The statements run() was given inside a written_as_one() block, waiting to be sent.
 _waiting: ContextVar[list | None] = ContextVar("waiting", default=None)
 
 
 @contextmanager
-def sent_together():
-    """Writes run() is given in the block (statements returning no rows) are sent when it ends,
-    in one round trip (see together()); run() returns None for them. Errors are raised when the
-    block ends."""
+def written_as_one():
+    """The writes run() is given in the block (inserts, updates: statements returning no rows)
+    are run when it ends, as ONE statement (all but the last as data-modifying WITH queries); run()
+    returns None for them, and errors are raised when the block ends.
+
+    Only for writes that do not depend on one another: Postgres runs the parts of one statement
+    with one snapshot, in no set order, so none sees what another writes (an update of a row
+    inserted in the same block would find nothing). Constraints are checked as usual."""
     waiting = []
     token = _waiting.set(waiting)
     try:
@@ -163,12 +168,21 @@ def sent_together():
     finally:
         _waiting.reset(token)
     if waiting:
-        together(*waiting)
+        run(_as_one(waiting))
+
+
+def _as_one(steps: list[tuple[str, list]]) -> tuple[str, list]:
+    *first, (last_sql, last_values) = steps
+    if not first:
+        return last_sql, last_values
+    parts = ", ".join(f"written_{n} AS ({sql})" for n, (sql, _) in enumerate(first))
+    # The values in the order of their placeholders in the text.
+    return f"WITH {parts} {last_sql}", [v for _, values in steps for v in values]
 
 
 def run(statement: Statement | tuple[str, list], values: dict | None = None) -> int | None:
     """Run a compiled statement that returns no rows (an insert, an update), or a (sql, values)
-    pair from inserting() or bound(): how many rows it wrote (None inside sent_together())."""
+    pair from inserting() or bound(): how many rows it wrote (None inside written_as_one())."""
     step = statement if values is None else bound(statement, values)
     waiting = _waiting.get()
     if waiting is not None:
