@@ -10,6 +10,7 @@ import fcntl
 import hashlib
 import os
 import pwd
+import re
 import secrets
 import shutil
 import signal
@@ -320,8 +321,9 @@ class GunicornServer:
 
 
 class DeployNginx:
-    """nginx on 127.0.0.1 with deploy/nginx/lectern.conf as shipped (micro-cache, gzip, upstream
-    keepalive), only its addresses changed for the loopback, in front of the given web nodes."""
+    """nginx on 127.0.0.1 with deploy/nginx/lectern.conf as shipped (micro-cache, the compressing
+    hop, upstream keepalive), only its addresses changed for the loopback (the hop on a free port),
+    in front of the given web nodes."""
 
     def __init__(self, folder: Path, upstreams: list[str], *, workers: int = 1):
         self.port = free_port()
@@ -353,7 +355,13 @@ class DeployNginx:
     @staticmethod
     def site(upstreams: list[str], port: int, cache: Path) -> str:
         site = (BASE_DIR / "deploy" / "nginx" / "lectern.conf").read_text()
-        servers = [line for line in site.splitlines() if line.strip().startswith("server 127.")]
+        # The compressing hop: the same nginx on another loopback port, here a free one.
+        hop = re.search(r"upstream lectern_gzip \{\s*server (127\.0\.0\.1:\d+);", site)[1]
+        assert f"listen {hop};" in site, "the site file's hop listens where it is reached"
+        site = site.replace(hop, f"127.0.0.1:{free_port()}")
+        nodes = site[site.index("upstream lectern_web {") :]
+        nodes = nodes[: nodes.index("}")]
+        servers = [line for line in nodes.splitlines() if line.strip().startswith("server 127.")]
         assert servers, "the site file's upstream lists its web nodes"
         options = servers[0].strip().split(" ", 2)[2]
         site = site.replace(
