@@ -11,7 +11,8 @@ connections kept open) on 127.0.0.1 running this checkout, production settings. 
   from memory with no Django (bench/same_bytes.py): the Python server's own floor;
 - anonymous: a reader (from the page cache);
 - anonymous via nginx: the same, through deploy/'s nginx site file in front (its micro-cache
-  answers while the page's s-maxage lasts; nginx's CPU, not gunicorn's);
+  answers while the page's s-maxage lasts; nginx's CPU, not gunicorn's); and anonymous via
+  nginx, gzip: the same with Accept-Encoding: gzip (the copy kept compressed);
 - anon uncached: a reader whose request skips the page cache (a cookie naming no session: one
   session query more than a reader without cookies; the essay's kept skeleton and the public
   thread fragment may be used);
@@ -172,22 +173,26 @@ def _page_rows(size, seeded, servers, queries, scratch) -> list[Row]:
             row.queries = queries[code].get(str(size), {}).get(viewer)
             run = partial(loadgen.wrk, server.port, essay, seconds=SECONDS, cookie=cookie)
             rows.append(_measured(row, run, server.pid))
-    rows.append(_through_deploy_nginx(size, seeded, servers["after"], limit.rps, scratch))
+    rows += _through_deploy_nginx(size, seeded, servers["after"], limit.rps, scratch)
     return rows
 
 
-def _through_deploy_nginx(size, seeded, server, limit_rps, scratch) -> Row:
+def _through_deploy_nginx(size, seeded, server, limit_rps, scratch) -> list[Row]:
     """Readers as production serves them: deploy/'s nginx site file (its micro-cache holds the
-    page for the seconds the app allows) in front of the same gunicorn."""
+    page for the seconds the app allows) in front of the same gunicorn; without and with
+    Accept-Encoding: gzip, as browsers send it (the compressed copy is kept as well)."""
     essay = seeded["after"]["essays"][str(size)]["path"]
     proxy = DeployNginx(scratch / f"deploy-nginx-{size}", [f"127.0.0.1:{server.port}"], workers=2)
+    rows = []
     try:
         wait_for(lambda: _answers(proxy.port), seconds=10, what="deploy nginx did not answer")
         page = loadgen.fetch(proxy.port, essay)  # into the micro-cache
-        row = Row(size, "anonymous via nginx", "after", html=page, limit_rps=limit_rps)
-        row.queries = 0
-        run = partial(loadgen.wrk, proxy.port, essay, seconds=SECONDS)
-        return _measured(row, run, proxy.process.pid)
+        for who, gzip in (("anonymous via nginx", False), ("anonymous via nginx, gzip", True)):
+            row = Row(size, who, "after", html=page, limit_rps=limit_rps)
+            row.queries = 0
+            run = partial(loadgen.wrk, proxy.port, essay, seconds=SECONDS, gzip=gzip)
+            rows.append(_measured(row, run, proxy.process.pid))
+        return rows
     finally:
         proxy.stop()
 
