@@ -104,8 +104,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "config.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # ETag / Last-Modified answered with 304 Not Modified: feed readers poll often.
-    "django.middleware.http.ConditionalGetMiddleware",
+    # ETag / Last-Modified answered with 304 Not Modified: feed readers poll often. (No ETag for a
+    # page holding a CSRF token made for its request: it never matches.)
+    "config.middleware.ConditionalGetUnlessTokenMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
