@@ -107,8 +107,12 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
     def get_display_name(self) -> str:
-        fallback = self.username if self.is_staff else self.neutral_name
-        return self.display_name or tidy_name(self.get_full_name()) or fallback
+        # The fallback only when needed: neutral_name is a keyed hash, asked for on every page.
+        return (
+            self.display_name
+            or tidy_name(self.get_full_name())
+            or (self.username if self.is_staff else self.neutral_name)
+        )
 
     @property
     def avatar(self) -> Avatar:

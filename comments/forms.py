@@ -1,3 +1,5 @@
+import functools
+
 from django import forms
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -16,10 +18,23 @@ def _attrs_markup(attrs) -> str:
         " {}{}",
         (
             (name, "" if value is True else format_html('="{}"', value))
-            for name, value in attrs.items()
+            for name, value in attrs
             if value is not False
         ),
     )
+
+
+def _markup(template_name: str, input_type: str, name: str, value, attrs) -> str:
+    attrs = _attrs_markup(attrs)
+    if template_name == "django/forms/widgets/textarea.html":
+        return format_html('<textarea name="{}"{}>\n{}</textarea>', name, attrs, value or "")
+    value = "" if value is None else format_html(' value="{}"', value)
+    return format_html('<input type="{}" name="{}"{}{}>', input_type, name, value, attrs)
+
+
+@functools.lru_cache(maxsize=64)
+def _empty_markup(template_name: str, input_type: str, name: str, typed_attrs: tuple) -> str:
+    return _markup(template_name, input_type, name, None, [(n, v) for n, _t, v in typed_attrs])
 
 
 class _WithoutTemplates:
@@ -30,11 +45,21 @@ class _WithoutTemplates:
 
     def _render(self, template_name, context, renderer=None):
         widget = context["widget"]
-        name, value, attrs = widget["name"], widget["value"], _attrs_markup(widget["attrs"])
-        if template_name == "django/forms/widgets/textarea.html":
-            return format_html('<textarea name="{}"{}>\n{}</textarea>', name, attrs, value or "")
-        value = "" if value is None else format_html(' value="{}"', value)
-        return format_html('<input type="{}" name="{}"{}{}>', widget["type"], name, value, attrs)
+        input_type, name, value = widget.get("type", ""), widget["name"], widget["value"]
+        attrs = tuple(widget["attrs"].items())
+        # A field left empty with attributes of plain values (the form's own: rows, maxlength,
+        # required, id, aria-*; nothing a member typed) reads the same on every page: its markup
+        # is made once per process. Types go in the key too: True == 1, but `required` and
+        # `rows="1"` differ. Anything else (a value, a placeholder translated per language) is
+        # written each time.
+        if (
+            value is None
+            and type(name) is str
+            and all(type(v) in (str, int, bool) and type(n) is str for n, v in attrs)
+        ):
+            typed = tuple((n, type(v), v) for n, v in attrs)
+            return _empty_markup(template_name, input_type, name, typed)
+        return _markup(template_name, input_type, name, value, attrs)
 
 
 class FastTextarea(_WithoutTemplates, forms.Textarea):

@@ -8,6 +8,9 @@ ATTRS = [
     None,
     {"id": "id_body", "required": True, "aria-invalid": "true", "aria-describedby": "id_help"},
     {"id": 'say "<hi>" & go', "disabled": False, "data-x": mark_safe("&amp;")},
+    # Equal as keys (True == 1), not as markup: an empty field's markup is kept per process.
+    {"required": True},
+    {"required": 1},
 ]
 VALUES = [None, "", "plain", "a <b>\"quoted\"</b> & 'more'\r\nnext", 0, 42, True, False]
 
