@@ -38,7 +38,13 @@ from config.database.compiled import (
     compile_queryset,
     fetch_one,
 )
-from config.page_cache import site_version, version_key, versions_are_current
+from config.page_cache import (
+    site_version,
+    store_body,
+    stored_body,
+    version_key,
+    versions_are_current,
+)
 
 
 @dataclass
@@ -112,11 +118,13 @@ PUBLIC_THREAD_SECONDS = 5 * 60
 def _public_thread_key(post, *, comments_open: bool, page: int, newest_first: bool) -> str:
     # cache_version moves whenever what the public sees under the essay changes (see
     # Post.public_comments_changed); the site's page version, which moves when a member's name or
-    # picture does, is kept with each copy (see _kept_under).
+    # picture does, is kept with each copy (see _kept_under). The copy is kept as the digest of
+    # its HTML (see _public_copy), under a name of its own: a process of the release before,
+    # which kept the HTML itself, reads none of these entries, nor this one its.
     return ":".join(
         str(part)
         for part in (
-            "comments:public-thread",
+            "comments:public-thread-digest",
             post.pk,
             post.cache_version,
             int(comments_open),
@@ -226,7 +234,7 @@ def comment_thread(*, request, post) -> Thread:
         site_key = version_key("site")
         found = cache.get_many([public_key, site_key, *([cards_key] if has_own_view else [])])
         site = found.get(site_key) or site_version()
-        cached = _kept_under(site, found.get(public_key))
+        cached = _public_copy(_kept_under(site, found.get(public_key)))
         public_cards = _kept_under(site, found.get(cards_key))
     # A cached public thread serves readers, and members with nothing of their own to see
     # differently (the thread below tells the same from its nodes, for this page).
@@ -290,7 +298,8 @@ def comment_thread(*, request, post) -> Thread:
         public_cards = render_cards(thread.nodes)
         cached = (str(render_thread_around(thread.nodes, cards=public_cards)), thread.has_next)
         if site is not None:
-            kept = {public_key: (site, cached), cards_key: (site, public_cards)}
+            digest = store_body(cached[0].encode(), PUBLIC_THREAD_SECONDS)
+            kept = {public_key: (site, (digest, cached[1])), cards_key: (site, public_cards)}
             cache.set_many(kept, PUBLIC_THREAD_SECONDS)
     thread.html = SafeString(cached[0])
     return thread
@@ -299,6 +308,18 @@ def comment_thread(*, request, post) -> Thread:
 def _kept_under(site: str, kept):
     """A cached copy, if it was rendered under this version of the site."""
     return kept[1] if kept is not None and kept[0] == site else None
+
+
+def _public_copy(kept) -> tuple[str, bool] | None:
+    """The public thread's (HTML, has_next) from its entry (the HTML's digest, has_next). The
+    HTML, ~1 KB a comment, is kept as page bodies are (config.page_cache.store_body): each process
+    keeps the copies it serves in memory, and a member's page fetches only the small entry from
+    the shared cache, not the whole thread each time."""
+    if kept is None:
+        return None
+    digest, has_next = kept
+    body = stored_body(digest)
+    return None if body is None else (body.decode(), has_next)
 
 
 def _differs_for_its_author(node: Node) -> bool:
