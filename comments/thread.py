@@ -61,9 +61,14 @@ class Thread:
     has_next: bool = False
     newest_first: bool = False
 
+    @functools.cached_property
+    def essay_url(self) -> str:
+        # Reversed once: the thread's links ask for it several times on every page.
+        return self.post.get_absolute_url()
+
     @property
     def respond_url(self) -> str:
-        return f"{self.post.get_absolute_url()}#respond"
+        return f"{self.essay_url}#respond"
 
     def _page_query(self, number: int) -> str:
         query = [f"comments={number}"] if number > 1 else []  # page 1 is the essay's own address
@@ -78,7 +83,7 @@ class Thread:
 
     def _page_url(self, number: int) -> str:
         query = self._page_query(number)
-        return f"{self.post.get_absolute_url()}{'?' if query else ''}{query}#comments"
+        return f"{self.essay_url}{'?' if query else ''}{query}#comments"
 
     @property
     def next_url(self) -> str:
@@ -91,8 +96,7 @@ class Thread:
     @property
     def order_urls(self) -> tuple[str, str]:
         """(oldest first, newest first): each starts again at the first page."""
-        url = self.post.get_absolute_url()
-        return f"{url}#comments", f"{url}?order=newest#comments"
+        return f"{self.essay_url}#comments", f"{self.essay_url}?order=newest#comments"
 
 
 def requested_page(request) -> tuple[int, bool]:
