@@ -127,3 +127,22 @@ def test_a_redis_refusing_client_tracking_is_asked_every_time_as_without_a_mirro
         )
     finally:
         server.stop()
+
+
+@pytest.mark.django_db
+def test_a_members_thread_is_answered_by_the_mirror_and_a_new_comment_shows_at_once(redis):
+    from tests.factories import make_comment, make_post, make_user, signed_in
+
+    post = make_post()
+    make_comment(post=post, body="The first thought.")
+    client = signed_in(make_user())
+    url = post.get_absolute_url()
+    client.get(url)  # the page's skeleton and the public thread are kept
+    client.get(url)  # and read once through the mirror
+    reads = commands_run(redis, "mget")
+
+    assert "The first thought." in client.get(url).text
+    assert commands_run(redis, "mget") == reads
+
+    make_comment(post=post, body="A second one.")
+    assert "A second one." in client.get(url).text
