@@ -201,16 +201,26 @@ def render_thread(nodes, *, tools: ModeratorTools | None = None) -> SafeString:
     return _render(nodes, page=CardPage(tools))
 
 
-def render_cards(nodes) -> dict:
-    """Each node's card on its own, keyed by comment id: kept with the public thread, so that a
-    member's page reuses them around the cards that are theirs (see render_thread_around). The
-    cards stay Jinja2 Markup (a str that pickles as such), so the thread template inserts them
-    as markup without escaping them again."""
-    card, page = _card_macro(), CardPage()
-    return {node.pk: card(node, page) for node in nodes}
+def render_thread_spans(nodes) -> tuple[SafeString, dict[int, tuple[int, int]]]:
+    """render_thread's markup for a public thread, and where each of its threads (a top-level
+    comment and its replies: a whole list item) starts and ends in it, keyed by the top-level
+    comment's id: a member's page reuses these around the threads that are theirs (see
+    comments.thread). The thread template renders each node on its own, so the markup is the
+    threads' markup end to end."""
+    page, parts, spans, at = CardPage(), [], {}, 0
+    for run in runs_by_thread(nodes):
+        part = str(_render(run, page=page))
+        spans[run[0].pk] = (at, at + len(part))
+        parts.append(part)
+        at += len(part)
+    return SafeString("".join(parts)), spans
 
 
-def render_thread_around(nodes, *, cards: dict[int, str]) -> SafeString:
-    """A whole thread whose cards come from `cards` where it has them and are rendered otherwise:
-    the same markup as render_thread when those cards are the ones it would render."""
-    return _render(nodes, page=CardPage(), cards=cards)
+def runs_by_thread(nodes) -> list[list]:
+    """Nodes in reading order, cut into one run per top-level comment."""
+    runs = []
+    for node in nodes:
+        if node.parent_node is None:
+            runs.append([])
+        runs[-1].append(node)
+    return runs

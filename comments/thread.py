@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
-from django.db.models import Exists, F, Q, Subquery
-from django.db.models.functions import Now
+from django.db.models import BooleanField, Exists, F, Q, Subquery
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Now
 from django.http import Http404
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -22,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from comments.conf import setting
 from comments.forms import CommentForm
 from comments.models import (
+    THREAD_FIELDS,
     Comment,
     EssayFollow,
     Suspension,
@@ -29,7 +32,7 @@ from comments.models import (
     is_moderator_column,
 )
 from comments.suspensions import suspension_notice
-from comments.tree import Node, _nodes_from_rows, _permit, assemble
+from comments.tree import _nodes_from_rows, _permit, assemble
 from config.cache_mirror import forget_mirrored, mirrored_many
 from config.database.compiled import (
     ESSAY_STAND_IN,
@@ -37,6 +40,7 @@ from config.database.compiled import (
     NOW_STAND_IN,
     Statement,
     compile_queryset,
+    fetch_all,
     fetch_one,
 )
 from config.page_cache import (
@@ -129,7 +133,7 @@ def _public_thread_key(post, *, comments_open: bool, page: int, newest_first: bo
     return ":".join(
         str(part)
         for part in (
-            "comments:public-thread-digest",
+            "comments:public-thread-spans",
             post.pk,
             post.cache_version,
             int(comments_open),
@@ -157,6 +161,13 @@ def _viewer_statement(edit_window_minutes: int) -> Statement:
     active = active.order_by(F("ends_at").desc(nulls_first=True))
     users = get_user_model().objects.filter(pk=member.pk)
     personal = Comment.objects.filter(post_id=ESSAY_STAND_IN).personal_to(member, now=NOW_STAND_IN)
+    # The threads holding any comment of theirs (the top-level comments' ids): only those can
+    # read differently for them than for the public (see _members_thread).
+    own_threads = (
+        Comment.objects.filter(post_id=ESSAY_STAND_IN, author_id=member.pk)
+        .annotate(thread=Coalesce("root_id", "id"))
+        .values("thread")
+    )
     return compile_queryset(
         users.annotate(
             moderates=is_moderator_column(f'"{get_user_model()._meta.db_table}"."id"'),
@@ -165,16 +176,24 @@ def _viewer_statement(edit_window_minutes: int) -> Statement:
             suspension_end=Subquery(active.values("ends_at")[:1]),
             suspended=Exists(active),
             personal=Exists(personal),
+            own_threads=ArraySubquery(own_threads),
         ).values_list(
-            "moderates", "follows", "suspended", "suspension_reason", "suspension_end", "personal"
+            "moderates",
+            "follows",
+            "suspended",
+            "suspension_reason",
+            "suspension_end",
+            "personal",
+            "own_threads",
         )
     )
 
 
-def _viewer_state(viewer, post) -> tuple[bool, Suspension | None, bool]:
-    """Whether a member follows the essay, the suspension they are under if any, and whether they
-    have comments here that make their view differ from the public one, asked in the same query
-    as whether they moderate (kept on the user, as is_moderator does)."""
+def _viewer_state(viewer, post) -> tuple[bool, Suspension | None, frozenset]:
+    """Whether a member follows the essay, the suspension they are under if any, and, when they
+    have comments here that make their view differ from the public one, the threads holding
+    any of their comments (else an empty set), asked in the same query as whether they moderate
+    (kept on the user, as is_moderator does)."""
     window = setting("COMMENTS_EDIT_WINDOW_MINUTES")
     statement = _viewer_statement(window)
     cutoff_stand_in = NOW_STAND_IN - timedelta(minutes=window)
@@ -187,13 +206,14 @@ def _viewer_state(viewer, post) -> tuple[bool, Suspension | None, bool]:
         },
     )
     if row is None:
-        return False, None, False
+        return False, None, frozenset()
     if not hasattr(viewer, "_perm_cache"):
         viewer._moderator_cache = row["moderates"]
     suspension = None
     if row["suspended"]:
         suspension = Suspension(reason=row["suspension_reason"], ends_at=row["suspension_end"])
-    return row["follows"], suspension, row["personal"]
+    own_threads = frozenset(row["own_threads"]) if row["personal"] else frozenset()
+    return row["follows"], suspension, own_threads
 
 
 def comment_thread(*, request, post) -> Thread:
@@ -202,17 +222,12 @@ def comment_thread(*, request, post) -> Thread:
     What the public sees is rendered once per change and cached, with each card on its own; a
     member whose view is the public one (nothing of theirs pending or still editable) gets that
     copy too, any other member the public cards around their own."""
-    from comments.render import (
-        ModeratorTools,
-        render_cards,
-        render_thread,
-        render_thread_around,
-    )
+    from comments.render import ModeratorTools, render_thread, render_thread_spans
 
     viewer = request.user
     if viewer.is_authenticated:
         thread_state = _viewer_state(viewer, post)  # also settles is_moderator, in one query
-    has_own_view = False
+    own_threads = frozenset()
     moderating = is_moderator(viewer)
     open_ = post.comments_are_open()
     page, newest_first = requested_page(request)
@@ -225,50 +240,46 @@ def comment_thread(*, request, post) -> Thread:
         newest_first=newest_first,
     )
     if viewer.is_authenticated:
-        thread.is_following, suspension, has_own_view = thread_state
+        thread.is_following, suspension, own_threads = thread_state
         if suspension is not None:
             thread.suspension_notice = suspension_notice(suspension)
     public_key = _public_thread_key(post, comments_open=open_, page=page, newest_first=newest_first)
-    cards_key = f"{public_key}:cards"
-    cached = public_cards = site = None
+    cached = site = None
     # While a change this process made is not yet marked in the shared cache (it did not answer
     # then), nothing kept there may be trusted, nor anything kept under its versions.
     if not moderating and versions_are_current():
-        # One round trip: the public copy, the public cards when their page may be their own
-        # (see below), and the site's version the copies must have been rendered under.
+        # The public copy's entry and the site's version it must have been rendered under: a few
+        # dozen bytes, mirrored by this process (config.cache_mirror), or one round trip.
         site_key = version_key("site")
-        keys = [public_key, site_key, *([cards_key] if has_own_view else [])]
-        # The public copy's entry and the site's version are a few dozen bytes, mirrored by this
-        # process (config.cache_mirror): no round trip while its copy holds them. The cards,
-        # ~1 KB a comment, are not mirrored; those who need them ask Redis.
-        found = None if has_own_view else mirrored_many(keys)
+        keys = [public_key, site_key]
+        found = mirrored_many(keys)
         if found is None:
             found = cache.get_many(keys)
         site = found.get(site_key) or site_version()
         cached = _public_copy(_kept_under(site, found.get(public_key)))
-        public_cards = _kept_under(site, found.get(cards_key))
     # A cached public thread serves readers, and members with nothing of their own to see
-    # differently (the thread below tells the same from its nodes, for this page).
-    if cached is not None and not has_own_view:
-        thread.html, thread.has_next = SafeString(cached[0]), cached[1]
+    # differently; members with something get it with only their own threads rendered.
+    if cached is not None:
+        if not own_threads:
+            thread.html, thread.has_next = SafeString(cached[0]), cached[1]
+            return thread
+        thread.html, thread.has_next = _members_thread(
+            post, viewer, own_threads, cached, page=page, newest_first=newest_first
+        )
         return thread
     max_depth = setting("COMMENTS_MAX_DEPTH")
-    essay_author_ids = post.author_user_ids
-    # One query for the rows of the page's threads (their roots chosen in a subquery), one for
-    # whether another page follows: two, however many comments and pages.
     per_page = setting("COMMENTS_PER_PAGE")
-    start = (page - 1) * per_page
-    roots = Comment.objects.thread_roots(post=post, viewer=viewer, newest_first=newest_first)
-    page_roots = roots[start : start + per_page + 1]  # one more: is there a next page?
+    # One query for the rows of the page's threads (their roots chosen in a subquery), however
+    # many comments and pages; one more thread than a page holds says whether another follows.
     rows = list(
         Comment.objects.for_thread(post=post, viewer=viewer).filter(
-            Q(pk__in=page_roots) | Q(root_id__in=page_roots)
+            _in_page_of_threads(post, viewer, page=page, newest_first=newest_first)
         )
     )
     if page > 1 and not rows:
         raise Http404(_("There is no such page of comments."))
     thread.nodes = assemble(
-        _nodes_from_rows(rows, viewer=viewer, essay_author_ids=essay_author_ids),
+        _nodes_from_rows(rows, viewer=viewer, essay_author_ids=post.author_user_ids),
         newest_first=newest_first,
     )
     # The extra thread only says that another page follows: it is the next page's first.
@@ -276,11 +287,46 @@ def comment_thread(*, request, post) -> Thread:
     if len(top_level) > per_page:
         thread.has_next = True
         thread.nodes = thread.nodes[: thread.nodes.index(top_level[per_page])]
+    personal = _permit_all(thread.nodes, viewer=viewer, open_=open_, max_depth=max_depth)
+    if moderating:
+        tools = ModeratorTools(csrf_token=get_token(request), post=post)
+        thread.html = render_thread(thread.nodes, tools=tools)
+        return thread
+    if personal:
+        thread.html = render_thread(thread.nodes)  # a member's own page: never kept
+        return thread
+    html, spans = render_thread_spans(thread.nodes)
+    # Kept only from a view that is the public one all through: a member with a comment awaiting
+    # moderation on another page sees the threads after it shifted along by one.
+    if site is not None and not own_threads:
+        digest = store_body(html.encode(), PUBLIC_THREAD_SECONDS)
+        kept = {public_key: (site, (digest, thread.has_next, spans))}
+        cache.set_many(kept, PUBLIC_THREAD_SECONDS)
+        forget_mirrored(kept)  # found missing a moment ago: this process's copy says so
+    thread.html = html
+    return thread
+
+
+def _in_page_of_threads(post, viewer, *, page: int, newest_first: bool) -> Q:
+    """The rows of one page of threads (one thread more than a page holds: the next page's
+    first), as this viewer sees the essay's threads."""
+    per_page = setting("COMMENTS_PER_PAGE")
+    start = (page - 1) * per_page
+    roots = Comment.objects.thread_roots(post=post, viewer=viewer, newest_first=newest_first)
+    page_roots = roots[start : start + per_page + 1]
+    return Q(pk__in=page_roots) | Q(root_id__in=page_roots)
+
+
+def _permit_all(nodes, *, viewer, open_: bool, max_depth: int) -> bool:
+    """Settle what the viewer may do on each node (reply, edit, report): whether any of it is
+    theirs alone (a comment of theirs awaiting moderation or still editable; everything, for a
+    moderator), which makes this page of the thread theirs."""
+    moderating = is_moderator(viewer)
     personal = moderating
-    for node in thread.nodes:
+    for node in nodes:
         _permit(node, open_=open_, max_depth=max_depth, viewer=viewer)
         personal = personal or node.can_edit or (node.is_own and node.is_pending)
-    for node in thread.nodes:
+    for node in nodes:
         # The public copy offers Report on every published comment (whoever it is cached for;
         # the service refuses one's own); a page of one's own leaves it off one's own comments.
         node.can_report = (
@@ -289,32 +335,99 @@ def comment_thread(*, request, post) -> Thread:
             and not moderating
             and not (personal and node.is_own)
         )
-    if moderating:
-        tools = ModeratorTools(csrf_token=get_token(request), post=post)
-        thread.html = render_thread(thread.nodes, tools=tools)
-        return thread
-    if personal:
-        # A member's own page: the public cards of this page, and theirs rendered in place.
-        reusable = public_cards or {}
-        thread.html = render_thread_around(
-            thread.nodes,
-            cards={
-                node.pk: reusable[node.pk]
-                for node in thread.nodes
-                if node.pk in reusable and not _differs_for_its_author(node)
-            },
-        )
-        return thread
-    if cached is None:
-        public_cards = render_cards(thread.nodes)
-        cached = (str(render_thread_around(thread.nodes, cards=public_cards)), thread.has_next)
-        if site is not None:
-            digest = store_body(cached[0].encode(), PUBLIC_THREAD_SECONDS)
-            kept = {public_key: (site, (digest, cached[1])), cards_key: (site, public_cards)}
-            cache.set_many(kept, PUBLIC_THREAD_SECONDS)
-            forget_mirrored(kept)  # found missing a moment ago: this process's copy says so
-    thread.html = SafeString(cached[0])
-    return thread
+    return personal
+
+
+_ORDER_FIELDS = ("id", "parent_id", "created_at")
+# Stand-ins for the ids of the member's threads and of those the public copy holds (lists).
+OWN_THREADS_STAND_IN, KEPT_THREADS_STAND_IN = "\x00own threads", "\x00kept threads"
+
+
+@functools.lru_cache(maxsize=256)
+def _members_rows_statement(page: int, newest_first: bool, per_page: int) -> Statement:
+    """The rows _members_thread reads: every top-level comment of the member's page of threads,
+    and the replies in the threads it renders (theirs, and any the public copy lacks). Compiled
+    once per process and page (see config.database.compiled): Django took longer to build it
+    than Postgres to answer."""
+
+    class StandIn:  # a member (not a moderator) as the queryset methods ask about one
+        pk = MEMBER_STAND_IN
+        is_authenticated = is_active = True
+        is_superuser = False
+        _moderator_cache = False
+
+    member = StandIn()
+    # A list of ids as one array parameter (IN would make a statement per length of list). The
+    # SQL is constant; the ids are parameters.
+    in_list = f'"{Comment._meta.db_table}"."root_id" = ANY(%s::bigint[])'
+    own = RawSQL(in_list, (OWN_THREADS_STAND_IN,), BooleanField())  # noqa: S611
+    kept = RawSQL(in_list, (KEPT_THREADS_STAND_IN,), BooleanField())  # noqa: S611
+    start = (page - 1) * per_page
+    roots = Comment.objects.thread_roots(
+        post=ESSAY_STAND_IN, viewer=member, newest_first=newest_first
+    )[start : start + per_page + 1]
+    in_page = Q(pk__in=roots) | Q(root_id__in=roots)
+    wanted = Q(parent__isnull=True) | Q(own) | ~Q(kept)
+    rows = Comment.objects.for_thread(post=ESSAY_STAND_IN, viewer=member)
+    return compile_queryset(rows.filter(in_page).filter(wanted))
+
+
+def _members_thread(post, viewer, own_threads, public, *, page, newest_first):
+    """A member's page of threads (HTML, whether another page follows) when the public copy of
+    the page is at hand: the public copy's markup for each thread with nothing of theirs, and
+    only their own threads (and any the copy lacks) rendered. The same markup, byte for byte, as
+    a whole render of their view (tests/comments/test_member_thread.py), in one query: the
+    top-level comments of the page, to put the threads in order, and the rows of the threads to
+    render."""
+    from comments.render import render_thread, runs_by_thread
+
+    html, _public_has_next, spans = public
+    per_page = setting("COMMENTS_PER_PAGE")
+    kept_by_public = {pk for pk, (start, end) in spans.items() if end > start}
+    statement = _members_rows_statement(page, newest_first, per_page)
+    rows = fetch_all(
+        statement,
+        {
+            ESSAY_STAND_IN: post.pk,
+            MEMBER_STAND_IN: viewer.pk,
+            OWN_THREADS_STAND_IN: sorted(own_threads),
+            KEPT_THREADS_STAND_IN: sorted(kept_by_public),
+        },
+    )
+    if page > 1 and not rows:
+        raise Http404(_("There is no such page of comments."))
+    # The page's top-level comments in thread_roots' order (by date, then id).
+    pk_at, parent_at, created_at = (THREAD_FIELDS.index(name) for name in _ORDER_FIELDS)
+    tops = sorted((row[created_at], row[pk_at]) for row in rows if row[parent_at] is None)
+    if newest_first:
+        tops.reverse()
+    reused = {pk for _, pk in tops if pk in kept_by_public and pk not in own_threads}
+    nodes = assemble(
+        _nodes_from_rows(
+            # A reused thread's top-level row only placed it: none of its replies was read.
+            [row for row in rows if row[pk_at] not in reused],
+            viewer=viewer,
+            essay_author_ids=post.author_user_ids,
+        ),
+        newest_first=newest_first,
+    )
+    rendered = {run[0].pk: run for run in runs_by_thread(nodes)}
+    shown = [pk for _, pk in tops if pk in reused or pk in rendered]
+    has_next, shown = len(shown) > per_page, shown[:per_page]
+    own_nodes = [node for pk in shown if pk in rendered for node in rendered[pk]]
+    personal = _permit_all(
+        own_nodes,
+        viewer=viewer,
+        open_=post.comments_are_open(),
+        max_depth=setting("COMMENTS_MAX_DEPTH"),
+    )
+    if not personal:
+        return SafeString(html), has_next
+    parts = [
+        html[slice(*spans[pk])] if pk in reused else str(render_thread(rendered[pk]))
+        for pk in shown
+    ]
+    return SafeString("".join(parts)), has_next
 
 
 def _kept_under(site: str, kept):
@@ -322,21 +435,13 @@ def _kept_under(site: str, kept):
     return kept[1] if kept is not None and kept[0] == site else None
 
 
-def _public_copy(kept) -> tuple[str, bool] | None:
-    """The public thread's (HTML, has_next) from its entry (the HTML's digest, has_next). The
-    HTML, ~1 KB a comment, is kept as page bodies are (config.page_cache.store_body): each process
-    keeps the copies it serves in memory, and a member's page fetches only the small entry from
-    the shared cache, not the whole thread each time."""
+def _public_copy(kept) -> tuple[str, bool, dict] | None:
+    """The public thread's (HTML, has_next, where each thread is in the HTML) from its entry
+    (the HTML's digest, has_next, the spans). The HTML, ~1 KB a comment, is kept as page bodies
+    are (config.page_cache.store_body): each process keeps the copies it serves in memory, and a
+    member's page fetches only the small entry, not the whole thread each time."""
     if kept is None:
         return None
-    digest, has_next = kept
+    digest, has_next, spans = kept
     body = stored_body(digest)
-    return None if body is None else (body.decode(), has_next)
-
-
-def _differs_for_its_author(node: Node) -> bool:
-    """Whether this card, on the page of the member who wrote it or the comment it answers, is
-    not the public one: their own comments (Edit, no Report, shown while pending) and replies to
-    a comment of theirs awaiting moderation (the public reads "in reply to an earlier comment")."""
-    parent = node.reply_to_node or node.parent_node
-    return node.is_own or (parent is not None and parent.is_own and parent.is_pending)
+    return None if body is None else (body.decode(), has_next, spans)

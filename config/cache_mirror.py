@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 # Keys under these prefixes (before the cache's own key prefix and version) are mirrored. The
 # public thread's entries (comments.thread: the digest of its HTML) are as small, and read on
 # every member's essay page.
-MIRRORED = ("pages:version:", "pages:page:", "pages:skeleton:", "comments:public-thread-digest:")
+MIRRORED = ("pages:version:", "pages:page:", "pages:skeleton:", "comments:public-thread-spans:")
 TRUST_SECONDS = 0.5  # a copy older than the last PING Redis answered by this much is not used
 PING_SECONDS = 0.1  # while busy, a PING at most this often keeps the copy trusted
 RETRY_SECONDS = 1.0  # after the listening connection failed, try again after this long

@@ -124,3 +124,18 @@ def test_cards_are_reused_only_for_the_page_and_order_they_were_rendered_for(con
     oldest = _thread(member, conversation, page=1, newest_first=True)
     cache.clear()
     assert oldest == _thread(member, conversation, page=1, newest_first=True)
+
+
+def test_a_members_own_view_is_never_kept_as_the_publics(post, member, settings):
+    settings.COMMENTS_PER_PAGE = 2
+    now = timezone.now()
+    for days in range(4, 0, -1):
+        make_comment(post=post, body=f"Thread of {days} days ago.", created_at=now - timedelta(days))
+    # Awaiting moderation, newest: for them alone, every thread after it moves along by one.
+    make_comment(post=post, author=member, status=S.PENDING)
+    cache.clear()
+    public = _thread(None, post, page=2, newest_first=True)
+    cache.clear()
+    _thread(member, post, page=2, newest_first=True)  # nothing of theirs on their page 2
+
+    assert _thread(None, post, page=2, newest_first=True) == public
