@@ -181,9 +181,9 @@ def _card_macro():
     return engines["jinja2"].env.get_template(CARD_TEMPLATE).module.card
 
 
-def _render(nodes, *, page: CardPage, cards=None) -> SafeString:
+def _render(nodes, *, page: CardPage) -> SafeString:
     template = engines["jinja2"].env.get_template(THREAD_TEMPLATE)
-    return SafeString(template.render(nodes=nodes, page=page, cards=cards or {}))
+    return SafeString(template.render(nodes=nodes, page=page))
 
 
 def render_card(node) -> SafeString:

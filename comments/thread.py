@@ -219,9 +219,9 @@ def _viewer_state(viewer, post) -> tuple[bool, Suspension | None, frozenset]:
 def comment_thread(*, request, post) -> Thread:
     """The thread of an essay as the requesting viewer may see it, rendered and ready.
 
-    What the public sees is rendered once per change and cached, with each card on its own; a
-    member whose view is the public one (nothing of theirs pending or still editable) gets that
-    copy too, any other member the public cards around their own."""
+    What the public sees is rendered once per change and cached, with where each of its threads
+    is in the HTML; a member whose view is the public one (nothing of theirs pending or still
+    editable) gets that copy too, any other member its threads around their own."""
     from comments.render import ModeratorTools, render_thread, render_thread_spans
 
     viewer = request.user
