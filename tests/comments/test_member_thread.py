@@ -130,7 +130,9 @@ def test_a_members_own_view_is_never_kept_as_the_publics(post, member, settings)
     settings.COMMENTS_PER_PAGE = 2
     now = timezone.now()
     for days in range(4, 0, -1):
-        make_comment(post=post, body=f"Thread of {days} days ago.", created_at=now - timedelta(days))
+        make_comment(
+            post=post, body=f"Thread of {days} days ago.", created_at=now - timedelta(days)
+        )
     # Awaiting moderation, newest: for them alone, every thread after it moves along by one.
     make_comment(post=post, author=member, status=S.PENDING)
     cache.clear()
