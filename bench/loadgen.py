@@ -82,9 +82,13 @@ def cpu_seconds(master_pid: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def fetch(port: int, path: str, cookie: str = "") -> bytes:
+def fetch(port: int, path: str, cookie: str = "", *, gzip: bool = False) -> bytes:
+    """The body of a GET (as sent: compressed when gzip is asked for and given)."""
     connection = HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request("GET", path, headers={"Cookie": f"sessionid={cookie}"} if cookie else {})
+    headers = {"Cookie": f"sessionid={cookie}"} if cookie else {}
+    if gzip:
+        headers["Accept-Encoding"] = "gzip"
+    connection.request("GET", path, headers=headers)
     response = connection.getresponse()
     body = response.read()
     if response.status != 200:
