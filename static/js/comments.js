@@ -173,7 +173,9 @@
       setStatus(form, "Posting…");
       fetch(form.action, {
         method: "POST",
-        body: new FormData(form),
+        // Sent as a plain form sends it (the form has no file): Django reads that in a fraction
+        // of the time it takes to read the same fields as multipart.
+        body: new URLSearchParams(new FormData(form)),
         headers: { Accept: "application/json" },
         credentials: "same-origin",
       })
