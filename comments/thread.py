@@ -146,16 +146,22 @@ def _public_thread_key(post, *, comments_open: bool, page: int, newest_first: bo
     )
 
 
+class _MemberStandIn:
+    """A member (not a moderator) as the queryset methods ask about one, for statements compiled
+    once per process (see config.database.compiled)."""
+
+    pk = MEMBER_STAND_IN
+    is_authenticated = is_active = True
+    is_superuser = False
+    _moderator_cache = False
+
+
 @functools.cache
 def _viewer_statement(edit_window_minutes: int) -> Statement:
     # Compiled once per process (see config.database.compiled) and per setting it depends on:
     # its five subqueries cost a member's page ~4 ms of CPU to compile, the database ~1 ms to
     # answer.
-    class StandIn:  # a member as the queryset methods ask about one
-        pk = MEMBER_STAND_IN
-        is_authenticated = True
-
-    member = StandIn()
+    member = _MemberStandIn()
     # The longest suspension in force shows; "in force" by the database's clock.
     active = Suspension.objects.active(now=Now()).filter(member_id=member.pk)
     active = active.order_by(F("ends_at").desc(nulls_first=True))
@@ -264,7 +270,7 @@ def comment_thread(*, request, post) -> Thread:
             thread.html, thread.has_next = SafeString(cached[0]), cached[1]
             return thread
         thread.html, thread.has_next = _members_thread(
-            post, viewer, own_threads, cached, page=page, newest_first=newest_first
+            post, viewer, own_threads, cached, page=page, newest_first=newest_first, open_=open_
         )
         return thread
     max_depth = setting("COMMENTS_MAX_DEPTH")
@@ -273,7 +279,9 @@ def comment_thread(*, request, post) -> Thread:
     # many comments and pages; one more thread than a page holds says whether another follows.
     rows = list(
         Comment.objects.for_thread(post=post, viewer=viewer).filter(
-            _in_page_of_threads(post, viewer, page=page, newest_first=newest_first)
+            _in_page_of_threads(
+                post, viewer, page=page, newest_first=newest_first, per_page=per_page
+            )
         )
     )
     if page > 1 and not rows:
@@ -307,10 +315,9 @@ def comment_thread(*, request, post) -> Thread:
     return thread
 
 
-def _in_page_of_threads(post, viewer, *, page: int, newest_first: bool) -> Q:
+def _in_page_of_threads(post, viewer, *, page: int, newest_first: bool, per_page: int) -> Q:
     """The rows of one page of threads (one thread more than a page holds: the next page's
     first), as this viewer sees the essay's threads."""
-    per_page = setting("COMMENTS_PER_PAGE")
     start = (page - 1) * per_page
     roots = Comment.objects.thread_roots(post=post, viewer=viewer, newest_first=newest_first)
     page_roots = roots[start : start + per_page + 1]
@@ -349,30 +356,21 @@ def _members_rows_statement(page: int, newest_first: bool, per_page: int) -> Sta
     and the replies in the threads it renders (theirs, and any the public copy lacks). Compiled
     once per process and page (see config.database.compiled): Django took longer to build it
     than Postgres to answer."""
-
-    class StandIn:  # a member (not a moderator) as the queryset methods ask about one
-        pk = MEMBER_STAND_IN
-        is_authenticated = is_active = True
-        is_superuser = False
-        _moderator_cache = False
-
-    member = StandIn()
+    member = _MemberStandIn()
     # A list of ids as one array parameter (IN would make a statement per length of list). The
     # SQL is constant; the ids are parameters.
     in_list = f'"{Comment._meta.db_table}"."root_id" = ANY(%s::bigint[])'
     own = RawSQL(in_list, (OWN_THREADS_STAND_IN,), BooleanField())  # noqa: S611
     kept = RawSQL(in_list, (KEPT_THREADS_STAND_IN,), BooleanField())  # noqa: S611
-    start = (page - 1) * per_page
-    roots = Comment.objects.thread_roots(
-        post=ESSAY_STAND_IN, viewer=member, newest_first=newest_first
-    )[start : start + per_page + 1]
-    in_page = Q(pk__in=roots) | Q(root_id__in=roots)
+    in_page = _in_page_of_threads(
+        ESSAY_STAND_IN, member, page=page, newest_first=newest_first, per_page=per_page
+    )
     wanted = Q(parent__isnull=True) | Q(own) | ~Q(kept)
     rows = Comment.objects.for_thread(post=ESSAY_STAND_IN, viewer=member)
     return compile_queryset(rows.filter(in_page).filter(wanted))
 
 
-def _members_thread(post, viewer, own_threads, public, *, page, newest_first):
+def _members_thread(post, viewer, own_threads, public, *, page, newest_first, open_):
     """A member's page of threads (HTML, whether another page follows) when the public copy of
     the page is at hand: the public copy's markup for each thread with nothing of theirs, and
     only their own threads (and any the copy lacks) rendered. The same markup, byte for byte, as
@@ -414,12 +412,9 @@ def _members_thread(post, viewer, own_threads, public, *, page, newest_first):
     rendered = {run[0].pk: run for run in runs_by_thread(nodes)}
     shown = [pk for _, pk in tops if pk in reused or pk in rendered]
     has_next, shown = len(shown) > per_page, shown[:per_page]
-    own_nodes = [node for pk in shown if pk in rendered for node in rendered[pk]]
+    rendered_nodes = [node for pk in shown if pk in rendered for node in rendered[pk]]
     personal = _permit_all(
-        own_nodes,
-        viewer=viewer,
-        open_=post.comments_are_open(),
-        max_depth=setting("COMMENTS_MAX_DEPTH"),
+        rendered_nodes, viewer=viewer, open_=open_, max_depth=setting("COMMENTS_MAX_DEPTH")
     )
     if not personal:
         return SafeString(html), has_next

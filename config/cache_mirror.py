@@ -101,8 +101,6 @@ class _Mirror:
         return values
 
     def _trusted(self) -> bool:
-        if os.getpid() != self.pid:  # a forked child does not share its parent's connection
-            self.__init__(self.url)
         if self.connection is None and not self._connect():
             return False
         if not self._drained():
@@ -221,8 +219,9 @@ def mirrored_many(keys: list[str]) -> dict | None:
     if shared["BACKEND"] != "django_redis.cache.RedisCache":  # process memory: nothing to mirror
         return None
     url = shared["LOCATION"]
-    if _mirror is None or _mirror.url != url:
+    # A forked child does not share its parent's connection: it makes its own mirror.
+    if _mirror is None or _mirror.url != url or _mirror.pid != os.getpid():
         with _setup_lock:
-            if _mirror is None or _mirror.url != url:
+            if _mirror is None or _mirror.url != url or _mirror.pid != os.getpid():
                 _mirror = _Mirror(url)
     return _mirror.get_many(keys)

@@ -193,11 +193,13 @@ def site_version() -> str:
 
 
 def _is_cacheable_request(request) -> bool:
-    return (
-        request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "messages" not in request.COOKIES
-    )
+    return request.method in ("GET", "HEAD") and _is_readers(request.COOKIES)
+
+
+def _is_readers(cookies) -> bool:
+    """Whether a request with these cookies may get the readers' copy: no session (a member's)
+    and no flash message waiting for its visitor."""
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
 def answers_query(request, query: str) -> None:
@@ -427,10 +429,10 @@ class CachedPagesFirst:
 
 
 def _stored_for(environ) -> tuple[int, dict, bytes] | None:
-    if "HTTP_COOKIE" in environ:
-        cookies = parse_cookie(get_str_from_wsgi(environ, "HTTP_COOKIE", ""))
-        if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
-            return None
+    # Cookies parsed as Django parses them, and only when sent.
+    sent = "HTTP_COOKIE" in environ
+    if sent and not _is_readers(parse_cookie(get_str_from_wsgi(environ, "HTTP_COOKIE", ""))):
+        return None
     address = _known_address(environ)
     return None if address is None else stored_at(*address)
 
